@@ -1,0 +1,1 @@
+namespace ScaiVault.Domain; public static class Placeholder {}
