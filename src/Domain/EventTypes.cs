@@ -1,0 +1,20 @@
+using ScaiVault.Domain.Secrets;
+
+namespace ScaiVault.Domain;
+
+/// <summary>
+/// The stored name of every event type. Names are part of the data: a renamed class keeps its old
+/// name here, and a test pins the whole list so a rename cannot slip through.
+/// </summary>
+public static class EventTypes
+{
+    public static readonly IReadOnlyList<(Type Type, string Name)> All =
+    [
+        (typeof(SecretVersionWritten), "secret_version_written"),
+        (typeof(SecretMetadataUpdated), "secret_metadata_updated"),
+        (typeof(SecretVersionsSoftDeleted), "secret_versions_soft_deleted"),
+        (typeof(SecretVersionsRestored), "secret_versions_restored"),
+        (typeof(SecretVersionsDestroyed), "secret_versions_destroyed"),
+        (typeof(SecretDeleted), "secret_deleted"),
+    ];
+}

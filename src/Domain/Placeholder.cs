@@ -1,1 +1,0 @@
-namespace ScaiVault.Domain; public static class Placeholder {}

@@ -1,0 +1,19 @@
+using System.Security.Claims;
+
+namespace ScaiVault.Http.Auth;
+
+/// <summary>Who is asking, resolved once per request from the authenticated principal.</summary>
+public sealed record Caller(string ActorId, string TenantId, bool IsRoot);
+
+public static class CallerClaims
+{
+    public const string Subject = "sub";
+    public const string Tenant = "tenant_id";
+    public const string Root = "scaivault_root";
+    public const string DefaultTenant = "default";
+
+    public static Caller ToCaller(this ClaimsPrincipal user) => new(
+        user.FindFirstValue(Subject) ?? throw new InvalidOperationException("An authenticated principal has no subject."),
+        user.FindFirstValue(Tenant) ?? DefaultTenant,
+        user.HasClaim(Root, "true"));
+}

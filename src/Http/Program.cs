@@ -1,0 +1,27 @@
+using JasperFx;
+using ScaiVault.Http.Errors;
+using ScaiVault.Http.Setup;
+using Wolverine.Http;
+
+var builder = WebApplication.CreateBuilder(args);
+var settings = ScaiVaultSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.AddServerHeader = false;
+    kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+});
+if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:8200");
+
+builder.AddScaiVaultStore(settings);
+builder.AddScaiVaultSecurity(settings);
+builder.AddScaiVaultMessaging();
+
+var app = builder.Build();
+app.UseMiddleware<RequestEnvelopeMiddleware>();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapWolverineEndpoints(opts => opts.RequireAuthorizeOnAll());
+app.PrintBannerWhenStarted();
+return await app.RunJasperFxCommands(args);
+
+public partial class Program;

@@ -1,0 +1,18 @@
+using System.Security.Claims;
+using ScaiVault.Domain.Secrets;
+using ScaiVault.Http.Auth;
+using Wolverine.Http;
+
+namespace ScaiVault.Http.Secrets;
+
+public static class DeleteSecretEndpoint
+{
+    /// <summary>Deletes the whole secret: every version is destroyed (its data key shredded) and the path is free again.</summary>
+    [WolverineDelete("/v1/secrets/{*path}")]
+    public static async Task<IResult> Delete(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
+    {
+        if (!SecretRoute.TryGetPath(context, "/v1/secrets/", out var path, out var pathError)) return pathError.ToResult();
+        var error = await secrets.ChangeAsync(user.ToCaller(), path, SecretDecisions.DeleteSecret, context.RequestAborted);
+        return error?.ToResult() ?? Results.NoContent();
+    }
+}

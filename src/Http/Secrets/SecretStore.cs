@@ -1,0 +1,213 @@
+using JasperFx.Events;
+using Marten;
+using ScaiVault.Domain.Crypto;
+using ScaiVault.Domain.Secrets;
+using ScaiVault.Http.Auth;
+using ScaiVault.Http.Errors;
+using ScaiVault.Projections.Secrets;
+
+namespace ScaiVault.Http.Secrets;
+
+/// <summary>
+/// The I/O around the pure secret decisions: load the stream, seal or open values, keep the key ring
+/// in step with the events, and commit both in one transaction so there is never a partial write.
+/// </summary>
+public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, TimeProvider clock)
+{
+    // Concurrent writers without check-and-set retry on a lost race (last writer wins); with
+    // check-and-set a lost race is the answer. The bound only guards against a pathological storm.
+    private const int MaxAttempts = 20;
+
+    public sealed record Written(string Path, int Version, SecretType SecretType, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+    public async Task<(Written? Result, ApiError? Error)> WriteAsync(Caller caller, string path, SecretType type, byte[] plaintext,
+        SecretMetadata? metadata, int? maxVersions, int? cas, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession(caller.TenantId);
+            var stream = await session.Events.FetchForWriting<Secret>(path, ct);
+            var current = stream.Aggregate;
+            var (version, refused) = SecretDecisions.NextVersion(current, cas);
+            if (refused is not null) return (null, ToApiError(refused));
+
+            var now = clock.GetUtcNow();
+            var associated = Envelope.AssociatedData(caller.TenantId, path, version);
+            var dataKey = Envelope.NewDataKey();
+            SealedValue sealedValue;
+            WrappedKey wrapped;
+            try
+            {
+                sealedValue = Envelope.Seal(dataKey, plaintext, associated);
+                wrapped = await rootKey.WrapAsync(dataKey, associated, ct);
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+            }
+
+            var events = SecretDecisions.Write(current, path, version, type, sealedValue, metadata, maxVersions, caller.ActorId, now).ToArray();
+            var ring = await session.LoadAsync<SecretKeyRing>(path, ct) ?? new SecretKeyRing { Id = path };
+            ring.Keys[version] = wrapped;
+            Shred(ring, events);
+            session.Store(ring);
+            stream.AppendMany(events);
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return (new Written(path, version, type, now, now), null);
+            }
+            catch (Exception e) when (IsConcurrencyConflict(e))
+            {
+                if (cas is not null || attempt >= MaxAttempts)
+                {
+                    var latest = await CurrentVersionAsync(caller, path, ct);
+                    return (null, ApiError.Conflict(SecretErrorCodes.CasMismatch,
+                        $"Check-and-set failed: another write landed first; the current version is {latest}."));
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs a decision against the current state and commits its events with the matching key-ring change.</summary>
+    public async Task<ApiError?> ChangeAsync(Caller caller, string path,
+        Func<Secret?, string, DateTimeOffset, (IEnumerable<object> Events, SecretError? Error)> decide, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession(caller.TenantId);
+            var stream = await session.Events.FetchForWriting<Secret>(path, ct);
+            var (decided, refused) = decide(stream.Aggregate, caller.ActorId, clock.GetUtcNow());
+            if (refused is not null) return ToApiError(refused);
+            var events = decided.ToArray();
+            if (events.Length == 0) return null;
+
+            if (events.OfType<SecretVersionsDestroyed>().Any())
+            {
+                var ring = await session.LoadAsync<SecretKeyRing>(path, ct);
+                if (ring is not null)
+                {
+                    Shred(ring, events);
+                    session.Store(ring);
+                }
+            }
+            stream.AppendMany(events);
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return null;
+            }
+            catch (Exception e) when (IsConcurrencyConflict(e) && attempt < MaxAttempts)
+            {
+                // someone else changed the secret between our read and our write: decide again on the new state
+            }
+        }
+    }
+
+    public sealed record Opened(Secret Secret, int Version, SecretType SecretType, byte[] Plaintext, string CreatedBy, DateTimeOffset CreatedAt);
+
+    /// <summary>Reads one version: the current one is a single batched round trip (state + key ring), older ones also read the stream.</summary>
+    public async Task<(Opened? Result, ApiError? Error)> ReadAsync(Caller caller, string path, int? requested, CancellationToken ct)
+    {
+        await using var session = store.QuerySession(caller.TenantId);
+        var batch = session.CreateBatchQuery();
+        var secretTask = batch.Load<Secret>(path);
+        var ringTask = batch.Load<SecretKeyRing>(path);
+        await batch.Execute(ct);
+        var secret = await secretTask;
+        var ring = await ringTask;
+
+        if (secret is not { Exists: true })
+            return (null, ToApiError(new SecretError(SecretErrorCodes.NotFound,
+                secret is null ? "No secret exists at this path." : "The secret at this path was deleted.")));
+
+        var version = requested ?? secret.LastVersion;
+        switch (secret.StateOf(version))
+        {
+            case VersionState.Unknown:
+                return (null, ApiError.NotFound(SecretErrorCodes.UnknownVersion,
+                    $"Version {version} does not exist; the current version is {secret.LastVersion}."));
+            case VersionState.SoftDeleted:
+                return (null, ApiError.NotFound(SecretErrorCodes.VersionDeleted,
+                    $"Version {version} was deleted; restore it with POST /v1/undelete/{path}."));
+            case VersionState.Destroyed:
+                return (null, new ApiError(410, SecretErrorCodes.VersionDestroyed, $"Version {version} was destroyed; its value is gone for good."));
+        }
+
+        SealedValue? sealedValue;
+        SecretType type;
+        string createdBy;
+        DateTimeOffset createdAt;
+        if (version == secret.LastVersion)
+        {
+            (sealedValue, type, createdBy, createdAt) = (secret.CurrentValue, secret.SecretType, secret.VersionWrittenBy, secret.VersionWrittenAt);
+        }
+        else
+        {
+            var events = await session.Events.FetchStreamAsync(path, token: ct);
+            var written = events.Select(e => e.Data).OfType<SecretVersionWritten>().LastOrDefault(e => e.Version == version);
+            (sealedValue, type, createdBy, createdAt) = (written?.Value, written?.SecretType ?? secret.SecretType, written?.WrittenBy ?? "", written?.WrittenAt ?? default);
+        }
+
+        if (sealedValue is null || ring is null || !ring.Keys.TryGetValue(version, out var wrapped))
+            return (null, new ApiError(410, SecretErrorCodes.VersionDestroyed, $"Version {version} was destroyed; its value is gone for good."));
+
+        var associated = Envelope.AssociatedData(caller.TenantId, path, version);
+        var dataKey = await rootKey.UnwrapAsync(wrapped, associated, ct);
+        try
+        {
+            return (new Opened(secret, version, type, Envelope.Open(dataKey, sealedValue, associated), createdBy, createdAt), null);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    public async Task<(Secret? Secret, SecretVersionHistory? History)> DescribeAsync(Caller caller, string path, CancellationToken ct)
+    {
+        await using var session = store.QuerySession(caller.TenantId);
+        var batch = session.CreateBatchQuery();
+        var secretTask = batch.Load<Secret>(path);
+        var historyTask = batch.Load<SecretVersionHistory>(path);
+        await batch.Execute(ct);
+        return (await secretTask, await historyTask);
+    }
+
+    public async Task<IReadOnlyList<Secret>> ListAsync(Caller caller, string prefix, string? after, int limit, CancellationToken ct)
+    {
+        await using var session = store.QuerySession(caller.TenantId);
+        var query = session.Query<Secret>().Where(s => !s.Deleted);
+        if (prefix.Length > 0) query = query.Where(s => s.Id.StartsWith(prefix));
+        if (after is not null) query = query.Where(s => string.Compare(s.Id, after) > 0);
+        return await query.OrderBy(s => s.Id).Take(limit).ToListAsync(ct);
+    }
+
+    private async Task<int> CurrentVersionAsync(Caller caller, string path, CancellationToken ct)
+    {
+        await using var session = store.QuerySession(caller.TenantId);
+        var secret = await session.LoadAsync<Secret>(path, ct);
+        return secret is { Exists: true } ? secret.LastVersion : 0;
+    }
+
+    // Removing the wrapped data key is what destroys a version: the event keeps only ciphertext.
+    private static void Shred(SecretKeyRing ring, IEnumerable<object> events)
+    {
+        foreach (var destroyed in events.OfType<SecretVersionsDestroyed>())
+            foreach (var version in destroyed.Versions)
+                ring.Keys.Remove(version);
+    }
+
+    private static bool IsConcurrencyConflict(Exception e) =>
+        e is JasperFx.ConcurrencyException or ExistingStreamIdCollisionException or EventStreamUnexpectedMaxEventIdException
+        || e.InnerException is { } inner && IsConcurrencyConflict(inner);
+
+    public static ApiError ToApiError(SecretError error) => error.Code switch
+    {
+        SecretErrorCodes.NotFound => ApiError.NotFound(error.Code, error.Message),
+        SecretErrorCodes.UnknownVersion => ApiError.BadRequest(error.Code, error.Message),
+        SecretErrorCodes.VersionDestroyed => new ApiError(409, error.Code, error.Message),
+        SecretErrorCodes.CasMismatch => ApiError.Conflict(error.Code, error.Message),
+        _ => ApiError.BadRequest(error.Code, error.Message),
+    };
+}

@@ -1,0 +1,13 @@
+using System.Security.Claims;
+using ScaiVault.Domain.Secrets;
+using Wolverine.Http;
+
+namespace ScaiVault.Http.Secrets;
+
+public static class SoftDeleteVersionsEndpoint
+{
+    /// <summary>Hides versions from reads; they can be restored. No body, or no versions, means the current version.</summary>
+    [WolverinePost("/v1/delete/{*path}")]
+    public static Task<IResult> Post(HttpContext context, ClaimsPrincipal user, SecretStore secrets) =>
+        VersionOperation.RunAsync(context, user, secrets, "/v1/delete/", SecretDecisions.SoftDelete);
+}

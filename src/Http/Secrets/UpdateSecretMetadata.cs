@@ -1,0 +1,36 @@
+using System.Security.Claims;
+using FluentValidation;
+using ScaiVault.Domain.Secrets;
+using ScaiVault.Http.Auth;
+using ScaiVault.Http.Json;
+using Wolverine.Http;
+
+namespace ScaiVault.Http.Secrets;
+
+public static class UpdateSecretMetadataEndpoint
+{
+    private static readonly IValidator<UpdateMetadataBody> Validator = new UpdateMetadataBodyValidator();
+
+    /// <summary>
+    /// Changes metadata or <c>max_versions</c> without a new version. Fields sent replace, fields left out
+    /// stay, a null removes; lowering <c>max_versions</c> destroys the oldest versions beyond it.
+    /// </summary>
+    [WolverinePatch("/v1/metadata/{*path}")]
+    public static async Task<IResult> Patch(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
+    {
+        if (!SecretRoute.TryGetPath(context, "/v1/metadata/", out var path, out var pathError)) return pathError.ToResult();
+        var (root, bodyError) = await JsonBody.ReadObjectAsync(context);
+        if (bodyError is not null) return bodyError.ToResult();
+        var (body, readError) = SecretRequestReader.ReadMetadataUpdate(root);
+        if (readError is not null) return readError.ToResult();
+        if (SecretRequestReader.Validate(Validator, body!) is { } invalid) return invalid.ToResult();
+
+        var error = await secrets.ChangeAsync(user.ToCaller(), path, (secret, by, now) =>
+            secret is { Exists: true }
+                ? SecretDecisions.UpdateMetadata(secret, body!.Metadata?.ApplyTo(secret.Metadata) ?? secret.Metadata,
+                    body.MaxVersions ?? secret.MaxVersions, by, now)
+                : SecretDecisions.UpdateMetadata(secret, SecretMetadata.Empty, 0, by, now), context.RequestAborted);
+        if (error is not null) return error.ToResult();
+        return await GetSecretMetadataEndpoint.Get(context, user, secrets);
+    }
+}

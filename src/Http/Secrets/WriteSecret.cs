@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using FluentValidation;
+using ScaiVault.Domain.Secrets;
+using ScaiVault.Http.Auth;
+using ScaiVault.Http.Json;
+using Wolverine.Http;
+
+namespace ScaiVault.Http.Secrets;
+
+public static class WriteSecretEndpoint
+{
+    private static readonly IValidator<WriteSecretBody> Validator = new WriteSecretBodyValidator();
+
+    /// <summary>Creates the next version of the secret at a path (check-and-set with <c>options.cas</c>).</summary>
+    [WolverinePut("/v1/secrets/{*path}")]
+    public static async Task<IResult> Put(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
+    {
+        if (!SecretRoute.TryGetPath(context, "/v1/secrets/", out var path, out var pathError)) return pathError.ToResult();
+        var (root, bodyError) = await JsonBody.ReadObjectAsync(context);
+        if (bodyError is not null) return bodyError.ToResult();
+        var (body, readError) = SecretRequestReader.ReadWrite(root);
+        if (readError is not null) return readError.ToResult();
+        if (SecretRequestReader.Validate(Validator, body!) is { } invalid) return invalid.ToResult();
+
+        SecretTypes.TryParse(body!.SecretType, out var type);
+        var (plaintext, valueError) = SecretValueCodec.Encode(type, body.Data);
+        if (valueError is not null) return valueError.ToResult();
+
+        // A write replaces the metadata when it sends some and keeps it otherwise.
+        var metadata = body.Metadata?.ApplyTo(SecretMetadata.Empty);
+        var (written, error) = await secrets.WriteAsync(user.ToCaller(), path, type, plaintext, metadata, body.MaxVersions, body.Cas, context.RequestAborted);
+        if (error is not null) return error.ToResult();
+
+        return JsonResponse.Ok(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("path", written!.Path);
+            json.WriteNumber("version", written.Version);
+            json.WriteString("secret_type", written.SecretType.ToWire());
+            SecretJson.WriteTime(json, "created_at", written.CreatedAt);
+            SecretJson.WriteTime(json, "updated_at", written.UpdatedAt);
+            json.WriteEndObject();
+        });
+    }
+}

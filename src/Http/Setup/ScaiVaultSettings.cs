@@ -1,0 +1,26 @@
+namespace ScaiVault.Http.Setup;
+
+/// <summary>
+/// Where ScaiVault keeps its state and how it is reached. Read from configuration, so environment
+/// variables (<c>SCAIVAULT_DB</c>, <c>SCAIVAULT_REDIS</c>, <c>SCAIVAULT_DATA_DIR</c>,
+/// <c>SCAIVAULT_ROOT_TOKEN</c>) and command-line <c>--key=value</c> pairs both work.
+/// </summary>
+public sealed class ScaiVaultSettings
+{
+    public const string DefaultDatabase = "Host=127.0.0.1;Port=54329;Username=postgres;Database=scaivault";
+
+    public required string Database { get; init; }
+    public required string Redis { get; init; }
+    public required string DataDir { get; init; }
+    public string? RootToken { get; init; }
+    public string Schema { get; init; } = "scaivault";
+
+    public static ScaiVaultSettings From(IConfiguration config, string contentRoot) => new()
+    {
+        Database = config["SCAIVAULT_DB"] ?? DefaultDatabase,
+        Redis = config["SCAIVAULT_REDIS"] ?? "127.0.0.1:63799",
+        DataDir = Path.GetFullPath(config["SCAIVAULT_DATA_DIR"] ?? Path.Combine(contentRoot, ".data", "dev")),
+        RootToken = string.IsNullOrWhiteSpace(config["SCAIVAULT_ROOT_TOKEN"]) ? null : config["SCAIVAULT_ROOT_TOKEN"],
+        Schema = config["SCAIVAULT_DB_SCHEMA"] ?? "scaivault",
+    };
+}

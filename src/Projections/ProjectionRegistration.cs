@@ -1,0 +1,16 @@
+using JasperFx.Events.Projections;
+using Marten;
+using ScaiVault.Projections.Secrets;
+
+namespace ScaiVault.Projections;
+
+public static class ProjectionRegistration
+{
+    public static StoreOptions AddScaiVaultProjections(this StoreOptions opts)
+    {
+        // Inline: a writer reads its own write, and a read is a single document load.
+        opts.Projections.Add<SecretProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<SecretVersionHistoryProjection>(ProjectionLifecycle.Inline);
+        return opts;
+    }
+}

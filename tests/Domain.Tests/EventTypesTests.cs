@@ -1,0 +1,22 @@
+using ScaiVault.Domain;
+
+namespace ScaiVault.Domain.Tests;
+
+public sealed class EventTypesTests
+{
+    // Stored event names are data: changing one orphans every event already written under it.
+    [Fact]
+    public void EventTypeNames_ArePinned()
+    {
+        var names = EventTypes.All.Select(e => $"{e.Type.Name}={e.Name}").ToArray();
+        names.ShouldBe(
+        [
+            "SecretVersionWritten=secret_version_written",
+            "SecretMetadataUpdated=secret_metadata_updated",
+            "SecretVersionsSoftDeleted=secret_versions_soft_deleted",
+            "SecretVersionsRestored=secret_versions_restored",
+            "SecretVersionsDestroyed=secret_versions_destroyed",
+            "SecretDeleted=secret_deleted",
+        ]);
+    }
+}

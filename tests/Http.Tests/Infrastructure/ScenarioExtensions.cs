@@ -1,0 +1,38 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Alba;
+
+namespace ScaiVault.Http.Tests.Infrastructure;
+
+public static class ScenarioExtensions
+{
+    /// <summary>Adds the bootstrap root token, as every client of ScaiVault must.</summary>
+    public static Scenario AsRoot(this Scenario scenario)
+    {
+        scenario.WithRequestHeader("Authorization", $"Bearer {AppFixture.RootToken}");
+        return scenario;
+    }
+
+    /// <summary>Sends a raw body (for hostile input: exact bytes, no serializer in between).</summary>
+    public static void RawJson(this Scenario scenario, string body) => scenario.Body.TextIs(body);
+
+    public static async Task<JsonNode> Json(this IScenarioResult result) =>
+        JsonNode.Parse(await result.ReadAsTextAsync()) ?? throw new InvalidOperationException("empty body");
+
+    public static async Task<string> ErrorCode(this IScenarioResult result) =>
+        (await result.Json())["error"]!["code"]!.GetValue<string>();
+
+    /// <summary>Writes a json secret through the API and returns the version it got.</summary>
+    public static async Task<int> PutSecret(this IAlbaHost host, string path, object data, string type = "json", object? metadata = null, object? options = null)
+    {
+        var body = JsonSerializer.Serialize(new { data, secret_type = type, metadata, options },
+            new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
+        var result = await host.Scenario(s =>
+        {
+            s.AsRoot().Put.Url($"/v1/secrets/{path}");
+            s.Body.TextIs(body);
+            s.StatusCodeShouldBeOk();
+        });
+        return (await result.Json())["version"]!.GetValue<int>();
+    }
+}
