@@ -19,8 +19,19 @@ public sealed class ScaiVaultSettings
     {
         Database = config["SCAIVAULT_DB"] ?? DefaultDatabase,
         Redis = config["SCAIVAULT_REDIS"] ?? "127.0.0.1:63799",
-        DataDir = Path.GetFullPath(config["SCAIVAULT_DATA_DIR"] ?? Path.Combine(contentRoot, ".data", "dev")),
+        DataDir = Path.GetFullPath(config["SCAIVAULT_DATA_DIR"] ?? DefaultDataDir(contentRoot)),
         RootToken = string.IsNullOrWhiteSpace(config["SCAIVAULT_ROOT_TOKEN"]) ? null : config["SCAIVAULT_ROOT_TOKEN"],
         Schema = config["SCAIVAULT_DB_SCHEMA"] ?? "scaivault",
     };
+
+    /// <summary>
+    /// In a checkout, the folder ops/run.sh uses (<c>.data/dev</c> next to ScaiVault.sln), so that
+    /// <c>dotnet run --project src/Http</c> and the run script share one root key; elsewhere next to the binary.
+    /// </summary>
+    private static string DefaultDataDir(string contentRoot)
+    {
+        for (var dir = new DirectoryInfo(contentRoot); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ScaiVault.sln"))) return Path.Combine(dir.FullName, ".data", "dev");
+        return Path.Combine(contentRoot, ".data");
+    }
 }
