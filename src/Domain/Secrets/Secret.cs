@@ -68,6 +68,7 @@ public sealed record Secret(
         UpdatedAt = e.DeletedAt,
     };
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool Exists => !Deleted;
 
     public VersionState StateOf(int version) =>
