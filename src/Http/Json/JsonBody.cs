@@ -68,10 +68,15 @@ public static class JsonBody
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var property in element.EnumerateObject())
                 {
-                    if (StringProblem(property.Name) is { } nameProblem) return $"A key in {where} {nameProblem}";
-                    if (!seen.Add(property.Name)) return $"A key appears twice in {where}.";
+                    // Reading a key unescapes it, and a lone surrogate escape ("\ud800") in a key throws just as it
+                    // does in a value: without this catch that exception escaped as a 500.
+                    string name;
+                    try { name = property.Name; }
+                    catch (InvalidOperationException) { return $"A key in {where} is not valid Unicode (a lone surrogate escape)."; }
+                    if (StringProblem(name) is { } nameProblem) return $"A key in {where} {nameProblem}";
+                    if (!seen.Add(name)) return $"A key appears twice in {where}.";
                     // Below the top level only the field is named: keys inside a secret value are part of it.
-                    if (FindProblem(property.Value, where == "$" ? $"$.{property.Name}" : where) is { } inner) return inner;
+                    if (FindProblem(property.Value, where == "$" ? $"$.{name}" : where) is { } inner) return inner;
                 }
                 return null;
             case JsonValueKind.Array:

@@ -198,8 +198,12 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
                 ring.Keys.Remove(version);
     }
 
+    // Marten reports two writers racing to create the same stream with its own
+    // Marten.Exceptions.ExistingStreamIdCollisionException, which is not the JasperFx.Events type of the same
+    // name that the unqualified name resolves to here: both are listed, or a lost create race escapes as a 500.
     private static bool IsConcurrencyConflict(Exception e) =>
-        e is JasperFx.ConcurrencyException or ExistingStreamIdCollisionException or EventStreamUnexpectedMaxEventIdException
+        e is JasperFx.ConcurrencyException or ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
+            or EventStreamUnexpectedMaxEventIdException
         || e.InnerException is { } inner && IsConcurrencyConflict(inner);
 
     public static ApiError ToApiError(SecretError error) => error.Code switch
