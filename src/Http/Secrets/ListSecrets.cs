@@ -21,9 +21,12 @@ public static class ListSecretsEndpoint
     public static async Task<IResult> Get(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
     {
         var query = context.Request.Query;
-        var prefix = query["prefix"].ToString().Trim('/');
+        // One leading and one trailing '/' are forgiven ("/apps/billing/"); anything sloppier is refused.
+        var prefix = query["prefix"].ToString();
+        if (prefix.StartsWith('/')) prefix = prefix[1..];
         if (!SecretPath.TryValidatePrefix(prefix, out var prefixError))
             return ApiError.BadRequest(ErrorCodes.InvalidPath, "prefix: " + prefixError).ToResult();
+        if (prefix.EndsWith('/')) prefix = prefix[..^1];
         if (prefix.Length > 0) prefix += "/";
 
         var limit = DefaultLimit;
