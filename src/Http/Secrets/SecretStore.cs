@@ -200,6 +200,8 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
 
     private static bool IsConcurrencyConflict(Exception e) =>
         e is JasperFx.ConcurrencyException or ExistingStreamIdCollisionException or EventStreamUnexpectedMaxEventIdException
+            // Marten throws its own ExistingStreamIdCollisionException, which is not the JasperFx.Events one above
+            or Marten.Exceptions.ExistingStreamIdCollisionException
         || e.InnerException is { } inner && IsConcurrencyConflict(inner);
 
     public static ApiError ToApiError(SecretError error) => error.Code switch
