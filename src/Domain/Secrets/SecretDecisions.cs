@@ -102,10 +102,14 @@ public static class SecretDecisions
         return (live.Length == 0 ? [] : [new SecretVersionsDestroyed(secret.Id, live, DestroyReasons.Requested, by, now)], null);
     }
 
-    /// <summary>Deleting a secret destroys every version it still holds and frees the path.</summary>
+    /// <summary>
+    /// Deleting a secret destroys every version it still holds and frees the path. Deleting it again
+    /// changes nothing (no event, no error); a path that never held a secret is not found.
+    /// </summary>
     public static (IEnumerable<object> Events, SecretError? Error) DeleteSecret(Secret? secret, string by, DateTimeOffset now)
     {
-        if (secret is not { Exists: true }) return ([], NotFound(secret));
+        if (secret is null) return ([], NotFound(secret));
+        if (secret.Deleted) return ([], null);
         var events = new List<object>();
         if (secret.Live.Count > 0)
             events.Add(new SecretVersionsDestroyed(secret.Id, [.. secret.Live], DestroyReasons.SecretDeleted, by, now));

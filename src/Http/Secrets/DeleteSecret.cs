@@ -12,9 +12,7 @@ public static class DeleteSecretEndpoint
     public static async Task<IResult> Delete(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
     {
         if (!SecretRoute.TryGetPath(context, "/v1/secrets/", out var path, out var pathError)) return pathError.ToResult();
-        // Repeating the delete of a deleted secret changes nothing and still answers 204 (docs/api.md).
-        var error = await secrets.ChangeAsync(user.ToCaller(), path,
-            (secret, by, now) => secret is { Deleted: true } ? ([], null) : SecretDecisions.DeleteSecret(secret, by, now), context.RequestAborted);
+        var error = await secrets.ChangeAsync(user.ToCaller(), path, SecretDecisions.DeleteSecret, context.RequestAborted);
         return error?.ToResult() ?? Results.NoContent();
     }
 }

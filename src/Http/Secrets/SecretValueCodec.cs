@@ -29,7 +29,10 @@ public static class SecretValueCodec
             case SecretType.String:
                 return ([], Invalid("A string secret's data must be a JSON string."));
             case SecretType.Binary when data.ValueKind == JsonValueKind.String:
-                try { bytes = Convert.FromBase64String(data.GetString()!); }
+                // Convert accepts embedded whitespace; a stored value should have one spelling only.
+                var base64 = data.GetString()!;
+                if (base64.Any(char.IsWhiteSpace)) return ([], Invalid("A binary secret's data must be standard base64 (RFC 4648, with padding) without whitespace."));
+                try { bytes = Convert.FromBase64String(base64); }
                 catch (FormatException) { return ([], Invalid("A binary secret's data must be standard base64 (RFC 4648, with padding).")); }
                 break;
             case SecretType.Binary:
