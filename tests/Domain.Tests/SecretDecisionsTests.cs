@@ -883,15 +883,15 @@ public sealed class SecretDecisionsTests
     }
 
     [Fact]
-    public void DeleteSecret_Repeated_FailsNotFound()
+    public void DeleteSecret_Repeated_ChangesNothingWithoutError()
     {
         var secret = WithVersions(2);
         var deleted = ApplyAll(secret, Ok(SecretDecisions.DeleteSecret(secret, Alice, At(5))));
 
-        var error = Refused(SecretDecisions.DeleteSecret(deleted, Alice, At(6)));
+        var (events, error) = SecretDecisions.DeleteSecret(deleted, Alice, At(6));
 
-        error.Code.ShouldBe(SecretErrorCodes.NotFound);
-        error.Message.ShouldBe("The secret at this path was deleted.");
+        error.ShouldBeNull();
+        events.ShouldBeEmpty();
     }
 
     [Fact]
