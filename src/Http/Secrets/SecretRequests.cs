@@ -47,6 +47,20 @@ public sealed record VersionsBody(int[] Versions);
 /// </summary>
 public static class SecretRequestReader
 {
+    /// <summary>Path, body, structure and rules, in that order, for every endpoint that takes a body.</summary>
+    public static async Task<(string Path, T Body, ApiError? Error)> ReadAsync<T>(HttpContext context, string routePrefix,
+        Func<JsonElement, (T? Body, ApiError? Error)> read, IValidator<T>? validator = null, bool allowEmpty = false)
+        where T : class
+    {
+        if (!SecretRoute.TryGetPath(context, routePrefix, out var path, out var pathError)) return ("", null!, pathError);
+        var (root, bodyError) = await Json.JsonBody.ReadObjectAsync(context, allowEmpty);
+        if (bodyError is not null) return (path, null!, bodyError);
+        var (body, readError) = read(root);
+        if (readError is not null) return (path, null!, readError);
+        if (validator is not null && Validate(validator, body!) is { } invalid) return (path, null!, invalid);
+        return (path, body!, null);
+    }
+
     public static (WriteSecretBody? Body, ApiError? Error) ReadWrite(JsonElement root)
     {
         if (Unknown(root, "data", "secret_type", "metadata", "options") is { } unknown) return (null, unknown);

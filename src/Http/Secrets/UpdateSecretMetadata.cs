@@ -18,16 +18,12 @@ public static class UpdateSecretMetadataEndpoint
     [WolverinePatch("/v1/metadata/{*path}")]
     public static async Task<IResult> Patch(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
     {
-        if (!SecretRoute.TryGetPath(context, "/v1/metadata/", out var path, out var pathError)) return pathError.ToResult();
-        var (root, bodyError) = await JsonBody.ReadObjectAsync(context);
-        if (bodyError is not null) return bodyError.ToResult();
-        var (body, readError) = SecretRequestReader.ReadMetadataUpdate(root);
-        if (readError is not null) return readError.ToResult();
-        if (SecretRequestReader.Validate(Validator, body!) is { } invalid) return invalid.ToResult();
+        var (path, body, requestError) = await SecretRequestReader.ReadAsync(context, "/v1/metadata/", SecretRequestReader.ReadMetadataUpdate, Validator);
+        if (requestError is not null) return requestError.ToResult();
 
         var error = await secrets.ChangeAsync(user.ToCaller(), path, (secret, by, now) =>
             secret is { Exists: true }
-                ? SecretDecisions.UpdateMetadata(secret, body!.Metadata?.ApplyTo(secret.Metadata) ?? secret.Metadata,
+                ? SecretDecisions.UpdateMetadata(secret, body.Metadata?.ApplyTo(secret.Metadata) ?? secret.Metadata,
                     body.MaxVersions ?? secret.MaxVersions, by, now)
                 : SecretDecisions.UpdateMetadata(secret, SecretMetadata.Empty, 0, by, now), context.RequestAborted);
         if (error is not null) return error.ToResult();

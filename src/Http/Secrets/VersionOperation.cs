@@ -12,14 +12,11 @@ public static class VersionOperation
 
     public static async Task<IResult> RunAsync(HttpContext context, ClaimsPrincipal user, SecretStore secrets, string routePrefix, Decide decide)
     {
-        if (!SecretRoute.TryGetPath(context, routePrefix, out var path, out var pathError)) return pathError.ToResult();
-        var (root, bodyError) = await JsonBody.ReadObjectAsync(context, allowEmpty: true);
-        if (bodyError is not null) return bodyError.ToResult();
-        var (body, readError) = SecretRequestReader.ReadVersions(root);
-        if (readError is not null) return readError.ToResult();
+        var (path, body, requestError) = await SecretRequestReader.ReadAsync(context, routePrefix, SecretRequestReader.ReadVersions, allowEmpty: true);
+        if (requestError is not null) return requestError.ToResult();
 
         var error = await secrets.ChangeAsync(user.ToCaller(), path,
-            (secret, by, now) => decide(secret, body!.Versions, by, now), context.RequestAborted);
+            (secret, by, now) => decide(secret, body.Versions, by, now), context.RequestAborted);
         return error?.ToResult() ?? Results.NoContent();
     }
 }

@@ -15,14 +15,10 @@ public static class WriteSecretEndpoint
     [WolverinePut("/v1/secrets/{*path}")]
     public static async Task<IResult> Put(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
     {
-        if (!SecretRoute.TryGetPath(context, "/v1/secrets/", out var path, out var pathError)) return pathError.ToResult();
-        var (root, bodyError) = await JsonBody.ReadObjectAsync(context);
-        if (bodyError is not null) return bodyError.ToResult();
-        var (body, readError) = SecretRequestReader.ReadWrite(root);
-        if (readError is not null) return readError.ToResult();
-        if (SecretRequestReader.Validate(Validator, body!) is { } invalid) return invalid.ToResult();
+        var (path, body, requestError) = await SecretRequestReader.ReadAsync(context, "/v1/secrets/", SecretRequestReader.ReadWrite, Validator);
+        if (requestError is not null) return requestError.ToResult();
 
-        SecretTypes.TryParse(body!.SecretType, out var type);
+        SecretTypes.TryParse(body.SecretType, out var type);
         var (plaintext, valueError) = SecretValueCodec.Encode(type, body.Data);
         if (valueError is not null) return valueError.ToResult();
 

@@ -13,6 +13,17 @@ public static class ScenarioExtensions
         return scenario;
     }
 
+    /// <summary>The send expression for an HTTP method given by name (for table-driven tests).</summary>
+    public static IUrlExpression Method(this Scenario scenario, string method) => method switch
+    {
+        "GET" => scenario.Get,
+        "PUT" => scenario.Put,
+        "POST" => scenario.Post,
+        "PATCH" => scenario.Patch,
+        "DELETE" => scenario.Delete,
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
+    };
+
     /// <summary>Sends a raw body (for hostile input: exact bytes, no serializer in between).</summary>
     public static void RawJson(this Scenario scenario, string body) => scenario.Body.TextIs(body);
 

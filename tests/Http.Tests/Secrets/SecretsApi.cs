@@ -13,15 +13,7 @@ internal static partial class SecretsApi
         int status = 200, bool asRoot = true, Action<Scenario>? configure = null) =>
         host.Scenario(s =>
         {
-            IUrlExpression target = method switch
-            {
-                "GET" => s.Get,
-                "PUT" => s.Put,
-                "POST" => s.Post,
-                "PATCH" => s.Patch,
-                "DELETE" => s.Delete,
-                _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
-            };
+            IUrlExpression target = s.Method(method);
             target.Url(url);
             if (asRoot) s.AsRoot();
             if (body is not null) s.RawJson(body);

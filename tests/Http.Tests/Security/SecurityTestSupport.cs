@@ -20,15 +20,7 @@ internal static class HostileRequests
         host.Scenario(s =>
         {
             s.AsRoot();
-            var send = method switch
-            {
-                "GET" => s.Get,
-                "PUT" => s.Put,
-                "POST" => s.Post,
-                "PATCH" => s.Patch,
-                "DELETE" => s.Delete,
-                _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
-            };
+            var send = s.Method(method);
             send.Url(url);
             if (body is not null)
             {
@@ -55,15 +47,7 @@ internal static class HostileRequests
         host.Scenario(s =>
         {
             s.AsRoot();
-            var send = method switch
-            {
-                "GET" => s.Get,
-                "PUT" => s.Put,
-                "POST" => s.Post,
-                "PATCH" => s.Patch,
-                "DELETE" => s.Delete,
-                _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
-            };
+            var send = s.Method(method);
             send.Url("/");
             s.ConfigureHttpContext(c =>
             {
