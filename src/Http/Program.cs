@@ -1,4 +1,5 @@
 using JasperFx;
+using ScaiVault.Http.Auth;
 using ScaiVault.Http.Errors;
 using ScaiVault.Http.Setup;
 using Wolverine.Http;
@@ -19,6 +20,8 @@ builder.AddScaiVaultMessaging();
 var app = builder.Build();
 app.UseMiddleware<RequestEnvelopeMiddleware>();
 app.UseAuthentication();
+app.UseMiddleware<TenantPrefixMiddleware>();
+app.UseRouting();
 app.UseAuthorization();
 app.MapWolverineEndpoints(opts => opts.RequireAuthorizeOnAll());
 app.PrintBannerWhenStarted();

@@ -48,6 +48,8 @@ public sealed class RootTokenAuthenticationHandler(
             new Claim(CallerClaims.Subject, "root"),
             new Claim(CallerClaims.Tenant, CallerClaims.DefaultTenant),
             new Claim(CallerClaims.Root, "true"),
+            new Claim("scope", Scopes.Admin),
+            new Claim(CallerClaims.Roles, CallerClaims.PartnerAdmin),
         ], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }

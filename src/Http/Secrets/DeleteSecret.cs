@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
 using ScaiVault.Domain.Secrets;
 using ScaiVault.Http.Auth;
@@ -8,6 +9,7 @@ namespace ScaiVault.Http.Secrets;
 public static class DeleteSecretEndpoint
 {
     /// <summary>Deletes the whole secret: every version is destroyed (its data key shredded) and the path is free again.</summary>
+    [Authorize(Policy = Scopes.SecretsWrite)]
     [WolverineDelete("/v1/secrets/{*path}")]
     public static async Task<IResult> Delete(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
     {

@@ -1,3 +1,5 @@
+using ScaiVault.Http.Auth;
+using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
 using ScaiVault.Domain.Secrets;
 using Wolverine.Http;
@@ -7,6 +9,7 @@ namespace ScaiVault.Http.Secrets;
 public static class DestroyVersionsEndpoint
 {
     /// <summary>Destroys versions for good: their data keys are deleted, so the ciphertext in the event log is noise.</summary>
+    [Authorize(Policy = Scopes.SecretsWrite)]
     [WolverinePost("/v1/destroy/{*path}")]
     public static Task<IResult> Post(HttpContext context, ClaimsPrincipal user, SecretStore secrets) =>
         VersionOperation.RunAsync(context, user, secrets, "/v1/destroy/", SecretDecisions.Destroy);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
 using ScaiVault.Domain.Secrets;
 using ScaiVault.Http.Auth;
@@ -9,6 +10,7 @@ namespace ScaiVault.Http.Secrets;
 public static class GetSecretMetadataEndpoint
 {
     /// <summary>Metadata and the version history of a secret, never a value.</summary>
+    [Authorize(Policy = Scopes.SecretsRead)]
     [WolverineGet("/v1/metadata/{*path}")]
     public static async Task<IResult> Get(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
     {

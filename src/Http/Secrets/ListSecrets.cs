@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
 using System.Text;
 using ScaiVault.Domain.Secrets;
@@ -17,6 +18,7 @@ public static class ListSecretsEndpoint
     /// Paths under <c>?prefix=</c> (whole segments: <c>apps/billing</c> lists <c>apps/billing/...</c>), in path
     /// order, <c>limit</c> at a time; <c>next_cursor</c> fetches the next page. Never values.
     /// </summary>
+    [Authorize(Policy = Scopes.SecretsRead)]
     [WolverineGet("/v1/secrets")]
     public static async Task<IResult> Get(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
     {

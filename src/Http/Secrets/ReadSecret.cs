@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
 using ScaiVault.Domain.Secrets;
 using ScaiVault.Http.Auth;
@@ -10,6 +11,7 @@ namespace ScaiVault.Http.Secrets;
 public static class ReadSecretEndpoint
 {
     /// <summary>Reads the current version, or <c>?version=N</c>.</summary>
+    [Authorize(Policy = Scopes.SecretsRead)]
     [WolverineGet("/v1/secrets/{*path}")]
     public static async Task<IResult> Get(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
     {

@@ -1,3 +1,5 @@
+using ScaiVault.Http.Auth;
+using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
 using ScaiVault.Domain.Secrets;
 using Wolverine.Http;
@@ -7,6 +9,7 @@ namespace ScaiVault.Http.Secrets;
 public static class RestoreVersionsEndpoint
 {
     /// <summary>Brings soft-deleted versions back. A destroyed version cannot come back: 409 <c>version_destroyed</c>.</summary>
+    [Authorize(Policy = Scopes.SecretsWrite)]
     [WolverinePost("/v1/undelete/{*path}")]
     public static Task<IResult> Post(HttpContext context, ClaimsPrincipal user, SecretStore secrets) =>
         VersionOperation.RunAsync(context, user, secrets, "/v1/undelete/", SecretDecisions.Restore);

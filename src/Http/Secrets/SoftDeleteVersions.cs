@@ -1,3 +1,5 @@
+using ScaiVault.Http.Auth;
+using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
 using ScaiVault.Domain.Secrets;
 using Wolverine.Http;
@@ -7,6 +9,7 @@ namespace ScaiVault.Http.Secrets;
 public static class SoftDeleteVersionsEndpoint
 {
     /// <summary>Hides versions from reads; they can be restored. No body, or no versions, means the current version.</summary>
+    [Authorize(Policy = Scopes.SecretsWrite)]
     [WolverinePost("/v1/delete/{*path}")]
     public static Task<IResult> Post(HttpContext context, ClaimsPrincipal user, SecretStore secrets) =>
         VersionOperation.RunAsync(context, user, secrets, "/v1/delete/", SecretDecisions.SoftDelete);

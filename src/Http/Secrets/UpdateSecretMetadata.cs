@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
 using FluentValidation;
 using ScaiVault.Domain.Secrets;
@@ -15,6 +16,7 @@ public static class UpdateSecretMetadataEndpoint
     /// Changes metadata or <c>max_versions</c> without a new version. Fields sent replace, fields left out
     /// stay, a null removes; lowering <c>max_versions</c> destroys the oldest versions beyond it.
     /// </summary>
+    [Authorize(Policy = Scopes.SecretsWrite)]
     [WolverinePatch("/v1/metadata/{*path}")]
     public static async Task<IResult> Patch(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
     {

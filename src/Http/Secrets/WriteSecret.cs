@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
 using FluentValidation;
 using ScaiVault.Domain.Secrets;
@@ -12,6 +13,7 @@ public static class WriteSecretEndpoint
     private static readonly IValidator<WriteSecretBody> Validator = new WriteSecretBodyValidator();
 
     /// <summary>Creates the next version of the secret at a path (check-and-set with <c>options.cas</c>).</summary>
+    [Authorize(Policy = Scopes.SecretsWrite)]
     [WolverinePut("/v1/secrets/{*path}")]
     public static async Task<IResult> Put(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
     {

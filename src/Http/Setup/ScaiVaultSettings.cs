@@ -15,6 +15,14 @@ public sealed class ScaiVaultSettings
     public string? RootToken { get; init; }
     public string Schema { get; init; } = "scaivault";
 
+    /// <summary>ScaiKey's token issuer; JWT validation is on when this and <see cref="JwksUrl"/> are set.</summary>
+    public string? JwtIssuer { get; init; }
+    public string JwtAudience { get; init; } = "scaivault";
+    /// <summary>ScaiKey's public keys: an http(s) URL, or a local JWKS file for development.</summary>
+    public string? JwksUrl { get; init; }
+
+    public bool JwtEnabled => !string.IsNullOrWhiteSpace(JwtIssuer) && !string.IsNullOrWhiteSpace(JwksUrl);
+
     public static ScaiVaultSettings From(IConfiguration config, string contentRoot) => new()
     {
         Database = config["SCAIVAULT_DB"] ?? DefaultDatabase,
@@ -22,6 +30,9 @@ public sealed class ScaiVaultSettings
         DataDir = Path.GetFullPath(config["SCAIVAULT_DATA_DIR"] ?? DefaultDataDir(contentRoot)),
         RootToken = string.IsNullOrWhiteSpace(config["SCAIVAULT_ROOT_TOKEN"]) ? null : config["SCAIVAULT_ROOT_TOKEN"],
         Schema = config["SCAIVAULT_DB_SCHEMA"] ?? "scaivault",
+        JwtIssuer = config["SCAIVAULT_JWT_ISSUER"],
+        JwtAudience = config["SCAIVAULT_JWT_AUDIENCE"] ?? "scaivault",
+        JwksUrl = config["SCAIVAULT_JWKS_URL"],
     };
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using ScaiVault.Domain.Crypto;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Crypto;
@@ -8,6 +9,11 @@ namespace ScaiVault.Http.Setup;
 
 public static class SecuritySetup
 {
+    private const string BearerSelector = "BearerSelector";
+
+    private static bool LooksLikeJwt(string header) =>
+        header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.AsSpan(7).Trim().Count('.') == 2;
+
     /// <summary>The root key provider, the bootstrap root token and the bearer scheme that resolves callers.</summary>
     public static WebApplicationBuilder AddScaiVaultSecurity(this WebApplicationBuilder builder, ScaiVaultSettings settings)
     {
@@ -16,9 +22,21 @@ public static class SecuritySetup
         builder.Services.AddSingleton(rootToken);
         builder.Services.AddSingleton(new BootstrapInfo(settings.RootToken is null));
 
-        builder.Services.AddAuthentication(RootTokenAuthenticationHandler.SchemeName)
+        // Both kinds of caller send "Authorization: Bearer": a JWT (three dot-separated parts) goes to the
+        // ScaiKey validator when one is configured, anything else to the root-token check.
+        var auth = builder.Services.AddAuthentication(BearerSelector)
+            .AddPolicyScheme(BearerSelector, null, options => options.ForwardDefaultSelector = context =>
+                settings.JwtEnabled && LooksLikeJwt(context.Request.Headers.Authorization.ToString())
+                    ? JwtSetup.SchemeName
+                    : RootTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, RootTokenAuthenticationHandler>(RootTokenAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization();
+        if (settings.JwtEnabled) auth.AddScaiKeyJwt(settings);
+
+        builder.Services.AddAuthorization(options =>
+        {
+            foreach (var scope in Scopes.All)
+                options.AddPolicy(scope, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => c.User.HasScope(scope)));
+        });
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SecretStore>();

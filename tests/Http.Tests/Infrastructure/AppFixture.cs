@@ -15,6 +15,7 @@ public sealed class AppFixture : IAsyncLifetime
     public const string RootToken = "svr_test-root-token";
 
     public IAlbaHost Host { get; private set; } = null!;
+    public TestTokens Tokens { get; private set; } = null!;
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "scaivault-tests-" + Guid.NewGuid().ToString("N"));
     public string Schema { get; } = "sv_test_" + Guid.NewGuid().ToString("N")[..8];
 
@@ -25,6 +26,11 @@ public sealed class AppFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("SCAIVAULT_ROOT_TOKEN", RootToken);
         Environment.SetEnvironmentVariable("SCAIVAULT_DATA_DIR", DataDir);
         Environment.SetEnvironmentVariable("SCAIVAULT_DB_SCHEMA", Schema);
+        Directory.CreateDirectory(DataDir);
+        Tokens = new TestTokens(Path.Combine(DataDir, "jwks.json"));
+        Environment.SetEnvironmentVariable("SCAIVAULT_JWT_ISSUER", TestTokens.Issuer);
+        Environment.SetEnvironmentVariable("SCAIVAULT_JWT_AUDIENCE", TestTokens.Audience);
+        Environment.SetEnvironmentVariable("SCAIVAULT_JWKS_URL", Tokens.JwksFile);
 
         JasperFxEnvironment.AutoStartHost = true;
         Host = await AlbaHost.For<Program>(x => x.ConfigureServices(services =>

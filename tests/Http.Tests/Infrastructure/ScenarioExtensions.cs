@@ -13,6 +13,13 @@ public static class ScenarioExtensions
         return scenario;
     }
 
+    /// <summary>Sends a bearer token (a JWT minted by <see cref="TestTokens"/>, or anything hostile).</summary>
+    public static Scenario WithToken(this Scenario scenario, string token)
+    {
+        scenario.WithRequestHeader("Authorization", $"Bearer {token}");
+        return scenario;
+    }
+
     /// <summary>The send expression for an HTTP method given by name (for table-driven tests).</summary>
     public static IUrlExpression Method(this Scenario scenario, string method) => method switch
     {
