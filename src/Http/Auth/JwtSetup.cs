@@ -33,13 +33,7 @@ public static partial class JwtSetup
         {
             options.MapInboundClaims = false;
             options.RefreshOnIssuerKeyNotFound = true;
-            var loopback = Uri.TryCreate(settings.JwksUrl, UriKind.Absolute, out var uri) && uri.IsLoopback;
-            options.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
-                settings.JwksUrl!, new JwksRetriever(), new HttpDocumentRetriever { RequireHttps = !loopback })
-            {
-                AutomaticRefreshInterval = KeySetLifetime,
-                RefreshInterval = UnknownKeyRefreshInterval,
-            };
+            options.ConfigurationManager = KeySetManager(settings.JwksUrl!);
             options.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuer = settings.JwtIssuer,
@@ -75,6 +69,21 @@ public static partial class JwtSetup
                     new ApiError(403, ErrorCodes.AccessDenied, "The caller may not do this.").WriteAsync(context.HttpContext),
             };
         });
+
+    /// <summary>
+    /// ScaiKey's key set, cached for <see cref="KeySetLifetime"/>; a token with an unknown <c>kid</c> makes
+    /// JwtBearer ask for a refresh, which happens at most once per <see cref="UnknownKeyRefreshInterval"/>
+    /// so a flood of forged kids cannot turn into a flood of JWKS fetches. Plain http only on loopback.
+    /// </summary>
+    public static ConfigurationManager<OpenIdConnectConfiguration> KeySetManager(string jwksUrl)
+    {
+        var loopback = Uri.TryCreate(jwksUrl, UriKind.Absolute, out var uri) && uri.IsLoopback;
+        return new ConfigurationManager<OpenIdConnectConfiguration>(jwksUrl, new JwksRetriever(), new HttpDocumentRetriever { RequireHttps = !loopback })
+        {
+            AutomaticRefreshInterval = KeySetLifetime,
+            RefreshInterval = UnknownKeyRefreshInterval,
+        };
+    }
 
     /// <summary>Tenant ids: lower-case letters, digits and '-' or '_', 1 to 64 (they are bound into encryption context).</summary>
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
