@@ -5,6 +5,7 @@ using ScaiVault.Http.Setup;
 using Wolverine.Http;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddScaiVaultLogging();
 var settings = ScaiVaultSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
