@@ -5,8 +5,8 @@ namespace ScaiVault.Http.Setup;
 public static class LoggingSetup
 {
     /// <summary>
-    /// Default log levels, as the ASP.NET Core templates ship them in appsettings.json: ScaiVault and
-    /// everything else at Information, ASP.NET Core at Warning. Without this, ASP.NET Core writes four
+    /// Default log levels, in code rather than appsettings.json so they hold wherever the binary runs
+    /// from: ScaiVault at Information; ASP.NET Core and the Critter Stack at Warning. Without this, ASP.NET Core writes four
     /// lines per request (request starting/finished, endpoint executing/executed); the benchmark
     /// (docs/benchmarks.md) measured that at about a quarter of the CPU time of a secret read.
     /// The defaults are the lowest-precedence configuration source, so appsettings, environment
@@ -21,6 +21,11 @@ public static class LoggingSetup
             {
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+                ["Logging:LogLevel:Wolverine"] = "Warning",
+                ["Logging:LogLevel:Marten"] = "Warning",
+                ["Logging:LogLevel:JasperFx"] = "Warning",
+                ["Logging:LogLevel:Npgsql"] = "Warning",
             },
         });
         return builder;
