@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Domain.Secrets;
 using ScaiVault.Http.Auth;
 using Wolverine.Http;

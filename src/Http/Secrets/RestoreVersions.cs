@@ -1,7 +1,7 @@
-using ScaiVault.Http.Auth;
-using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Domain.Secrets;
+using ScaiVault.Http.Auth;
 using Wolverine.Http;
 
 namespace ScaiVault.Http.Secrets;

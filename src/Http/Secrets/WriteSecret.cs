@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Domain.Secrets;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Json;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using ScaiVault.Domain.Crypto;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Crypto;
