@@ -18,7 +18,7 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
     // check-and-set a lost race is the answer. The bound only guards against a pathological storm.
     private const int MaxAttempts = 20;
 
-    public sealed record Written(string Path, int Version, SecretType SecretType, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    public sealed record Written(string Path, int Version, SecretType SecretType, DateTimeOffset WrittenAt);
 
     public async Task<(Written? Result, ApiError? Error)> WriteAsync(Caller caller, string path, SecretType type, byte[] plaintext,
         SecretMetadata? metadata, int? maxVersions, int? cas, CancellationToken ct)
@@ -55,7 +55,7 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
             try
             {
                 await session.SaveChangesAsync(ct);
-                return (new Written(path, version, type, now, now), null);
+                return (new Written(path, version, type, now), null);
             }
             catch (Exception e) when (IsConcurrencyConflict(e))
             {

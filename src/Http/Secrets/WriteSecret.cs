@@ -35,8 +35,8 @@ public static class WriteSecretEndpoint
             json.WriteString("path", written!.Path);
             json.WriteNumber("version", written.Version);
             json.WriteString("secret_type", written.SecretType.ToWire());
-            SecretJson.WriteTime(json, "created_at", written.CreatedAt);
-            SecretJson.WriteTime(json, "updated_at", written.UpdatedAt);
+            SecretJson.WriteTime(json, "created_at", written.WrittenAt);
+            SecretJson.WriteTime(json, "updated_at", written.WrittenAt);
             json.WriteEndObject();
         });
     }
