@@ -1,3 +1,4 @@
+using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
 
 namespace ScaiVault.Domain;
@@ -16,5 +17,10 @@ public static class EventTypes
         (typeof(SecretVersionsRestored), "secret_versions_restored"),
         (typeof(SecretVersionsDestroyed), "secret_versions_destroyed"),
         (typeof(SecretDeleted), "secret_deleted"),
+        (typeof(PolicyDefined), "policy_defined"),
+        (typeof(PolicyChanged), "policy_changed"),
+        (typeof(PolicyBound), "policy_bound"),
+        (typeof(PolicyUnbound), "policy_unbound"),
+        (typeof(PolicyRemoved), "policy_removed"),
     ];
 }

@@ -1,5 +1,6 @@
 using JasperFx.Events.Projections;
 using Marten;
+using ScaiVault.Projections.Policies;
 using ScaiVault.Projections.Secrets;
 
 namespace ScaiVault.Projections;
@@ -11,6 +12,8 @@ public static class ProjectionRegistration
         // Inline: a writer reads its own write, and a read is a single document load.
         opts.Projections.Add<SecretProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<SecretVersionHistoryProjection>(ProjectionLifecycle.Inline);
+        // Inline too: a policy change must be seen by the very next evaluation, never after a daemon's lag.
+        opts.Projections.Add<PolicyProjection>(ProjectionLifecycle.Inline);
         return opts;
     }
 }

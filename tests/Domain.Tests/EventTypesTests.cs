@@ -17,6 +17,11 @@ public sealed class EventTypesTests
             "SecretVersionsRestored=secret_versions_restored",
             "SecretVersionsDestroyed=secret_versions_destroyed",
             "SecretDeleted=secret_deleted",
+            "PolicyDefined=policy_defined",
+            "PolicyChanged=policy_changed",
+            "PolicyBound=policy_bound",
+            "PolicyUnbound=policy_unbound",
+            "PolicyRemoved=policy_removed",
         ]);
     }
 }

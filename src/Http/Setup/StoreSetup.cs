@@ -1,8 +1,10 @@
 using JasperFx.Events;
 using Marten;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using ScaiVault.Domain;
 using ScaiVault.Domain.Secrets;
+using ScaiVault.Http.Policies;
 using ScaiVault.Projections;
 using Weasel.Core;
 using Wolverine.Marten;
@@ -46,6 +48,10 @@ public static class StoreSetup
             .UseNpgsqlDataSource()
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine(w => w.UseWolverineManagedEventSubscriptionDistribution = true);
+
+        // Policies are data in this store; enforcing them on requests is the security pipeline's job.
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<PolicyStore>();
 
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddHostedService<Readiness.Marker>();
