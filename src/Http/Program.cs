@@ -17,6 +17,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls
 builder.AddScaiVaultStore(settings);
 builder.AddScaiVaultSecurity(settings);
 builder.AddScaiVaultMessaging();
+builder.AddScaiVaultFeatures();
 
 var app = builder.Build();
 app.UseMiddleware<RequestEnvelopeMiddleware>();

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Domain.Policies;
 using ScaiVault.Http.Auth;
 using Wolverine.Http;
@@ -11,6 +12,7 @@ public static class BindPolicyEndpoint
     private static readonly IValidator<BindingBody> Validator = new BindingBodyValidator();
 
     /// <summary>Binds the policy to <c>{"subject": "identity:…" | "group:…"}</c>. Binding again changes nothing.</summary>
+    [Authorize(Policy = Scopes.PoliciesWrite)]
     [WolverinePost("/v1/policies/{name}/bindings")]
     public static async Task<IResult> Post(string name, HttpContext context, ClaimsPrincipal user, PolicyStore policies)
     {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Domain.Policies;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Json;
@@ -12,6 +13,7 @@ public static class CreatePolicyEndpoint
     private static readonly IValidator<PolicyBody> Validator = new PolicyBodyValidator();
 
     /// <summary>Defines a policy; a name in use answers 409 <c>policy_exists</c>. Not bound to anyone yet.</summary>
+    [Authorize(Policy = Scopes.PoliciesWrite)]
     [WolverinePost("/v1/policies")]
     public static async Task<IResult> Post(HttpContext context, ClaimsPrincipal user, PolicyStore policies)
     {

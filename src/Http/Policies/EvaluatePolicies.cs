@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Json;
 using Wolverine.Http;
@@ -14,6 +15,7 @@ public static class EvaluatePoliciesEndpoint
     /// What the policies of the caller's tenant decide for these subjects, this action and this path, and which
     /// rule decided it: for admins to test rules before they are relied on. Reads nothing but policies.
     /// </summary>
+    [Authorize(Policy = Scopes.PoliciesWrite)]
     [WolverinePost("/v1/policies/evaluate")]
     public static async Task<IResult> Post(HttpContext context, ClaimsPrincipal user, PolicyStore policies)
     {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Json;
 using Wolverine.Http;
@@ -8,6 +9,7 @@ namespace ScaiVault.Http.Policies;
 public static class GetPolicyEndpoint
 {
     /// <summary>One policy with its rules and bindings.</summary>
+    [Authorize(Policy = Scopes.PoliciesWrite)]
     [WolverineGet("/v1/policies/{name}")]
     public static async Task<IResult> Get(string name, HttpContext context, ClaimsPrincipal user, PolicyStore policies)
     {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Domain.Policies;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Errors;
@@ -14,6 +15,7 @@ public static class ListPoliciesEndpoint
     public const int MaxLimit = 1000;
 
     /// <summary>Policies in name order, <c>limit</c> at a time; <c>next_cursor</c> fetches the next page.</summary>
+    [Authorize(Policy = Scopes.PoliciesWrite)]
     [WolverineGet("/v1/policies")]
     public static async Task<IResult> Get(HttpContext context, ClaimsPrincipal user, PolicyStore policies)
     {

@@ -63,7 +63,7 @@ public sealed class PolicyStore(IDocumentStore store, TimeProvider clock)
                 await session.SaveChangesAsync(ct);
                 return (after is { Exists: true } ? after : null, null);
             }
-            catch (Exception e) when (IsConcurrencyConflict(e) && attempt < MaxAttempts)
+            catch (Exception e) when (ConcurrencyConflicts.IsConflict(e) && attempt < MaxAttempts)
             {
                 // someone else changed the policy between our read and our write: decide again on the new state
             }
@@ -103,13 +103,6 @@ public sealed class PolicyStore(IDocumentStore store, TimeProvider clock)
         (not null, PolicyRemoved removed) => state.Apply(removed),
         _ => throw new InvalidOperationException($"{e.GetType().Name} cannot apply to policy state {(state is null ? "none" : state.Id)}."),
     };
-
-    // Marten reports two writers racing to create one stream with its own ExistingStreamIdCollisionException,
-    // not the JasperFx.Events type of the same name: both are listed (as in SecretStore).
-    private static bool IsConcurrencyConflict(Exception e) =>
-        e is JasperFx.ConcurrencyException or ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
-            or EventStreamUnexpectedMaxEventIdException
-        || e.InnerException is { } inner && IsConcurrencyConflict(inner);
 
     public static ApiError ToApiError(PolicyError error) => error.Code switch
     {

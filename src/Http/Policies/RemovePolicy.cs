@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Domain.Policies;
 using ScaiVault.Http.Auth;
 using Wolverine.Http;
@@ -8,6 +9,7 @@ namespace ScaiVault.Http.Policies;
 public static class RemovePolicyEndpoint
 {
     /// <summary>Removes a policy with all its bindings; the name is free again. Repeating it still answers 204.</summary>
+    [Authorize(Policy = Scopes.PoliciesWrite)]
     [WolverineDelete("/v1/policies/{name}")]
     public static async Task<IResult> Delete(string name, HttpContext context, ClaimsPrincipal user, PolicyStore policies)
     {

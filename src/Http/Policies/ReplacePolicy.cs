@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Domain.Policies;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Errors;
@@ -16,6 +17,7 @@ public static class ReplacePolicyEndpoint
     /// Replaces description, priority and rules (what is left out takes its default: no description, priority
     /// 100). Bindings stay. A <c>name</c> in the body must be the one in the URL: a policy is not renamed.
     /// </summary>
+    [Authorize(Policy = Scopes.PoliciesWrite)]
     [WolverinePut("/v1/policies/{name}")]
     public static async Task<IResult> Put(string name, HttpContext context, ClaimsPrincipal user, PolicyStore policies)
     {

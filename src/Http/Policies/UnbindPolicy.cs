@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Domain.Policies;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Errors;
@@ -9,6 +10,7 @@ namespace ScaiVault.Http.Policies;
 public static class UnbindPolicyEndpoint
 {
     /// <summary>Unbinds the policy from a subject. A subject that is not bound changes nothing and still answers 204.</summary>
+    [Authorize(Policy = Scopes.PoliciesWrite)]
     [WolverineDelete("/v1/policies/{name}/bindings/{subject}")]
     public static async Task<IResult> Delete(string name, string subject, HttpContext context, ClaimsPrincipal user, PolicyStore policies)
     {

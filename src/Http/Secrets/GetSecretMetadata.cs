@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
+using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Json;
@@ -12,9 +13,16 @@ public static class GetSecretMetadataEndpoint
     /// <summary>Metadata and the version history of a secret, never a value.</summary>
     [Authorize(Policy = Scopes.SecretsRead)]
     [WolverineGet("/v1/metadata/{*path}")]
-    public static async Task<IResult> Get(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
+    public static async Task<IResult> Get(HttpContext context, ClaimsPrincipal user, SecretStore secrets, PathAccess access)
     {
         if (!SecretRoute.TryGetPath(context, "/v1/metadata/", out var path, out var pathError)) return pathError.ToResult();
+        if (await access.CheckAsync(user.ToCaller(), PolicyAction.List, path, context.RequestAborted) is { } denied) return denied.ToResult();
+        return await Describe(context, user, secrets, path);
+    }
+
+    /// <summary>The metadata answer, also given by a metadata change (whose caller was already checked).</summary>
+    public static async Task<IResult> Describe(HttpContext context, ClaimsPrincipal user, SecretStore secrets, string path)
+    {
         var (secret, history) = await secrets.DescribeAsync(user.ToCaller(), path, context.RequestAborted);
         if (secret is not { Exists: true })
             return SecretStore.ToApiError(new SecretError(SecretErrorCodes.NotFound,

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authorization;
+using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Errors;
@@ -20,7 +21,7 @@ public static class ListSecretsEndpoint
     /// </summary>
     [Authorize(Policy = Scopes.SecretsRead)]
     [WolverineGet("/v1/secrets")]
-    public static async Task<IResult> Get(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
+    public static async Task<IResult> Get(HttpContext context, ClaimsPrincipal user, SecretStore secrets, PathAccess access)
     {
         var query = context.Request.Query;
         // One leading and one trailing '/' are forgiven ("/apps/billing/"); anything sloppier is refused.
@@ -43,9 +44,13 @@ public static class ListSecretsEndpoint
                 return ApiError.BadRequest("invalid_cursor", "cursor is not one this service handed out; start again without it.").ToResult();
         }
 
-        var page = await secrets.ListAsync(user.ToCaller(), prefix, after, limit + 1, context.RequestAborted);
-        var items = page.Take(limit).ToList();
-        var next = page.Count > limit ? EncodeCursor(items[^1].Id) : null;
+        var caller = user.ToCaller();
+        var page = await secrets.ListAsync(caller, prefix, after, limit + 1, context.RequestAborted);
+        var next = page.Count > limit ? EncodeCursor(page[limit - 1].Id) : null;
+        // Entries the caller may not list are left out; a page can then be shorter than limit, and
+        // next_cursor (taken before filtering) still moves on correctly.
+        var mayList = await access.ForCallerAsync(caller, context.RequestAborted);
+        var items = page.Take(limit).Where(s => mayList(PolicyAction.List, s.Id)).ToList();
 
         return JsonResponse.Ok(json =>
         {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
+using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Errors;
@@ -13,9 +14,10 @@ public static class ReadSecretEndpoint
     /// <summary>Reads the current version, or <c>?version=N</c>.</summary>
     [Authorize(Policy = Scopes.SecretsRead)]
     [WolverineGet("/v1/secrets/{*path}")]
-    public static async Task<IResult> Get(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
+    public static async Task<IResult> Get(HttpContext context, ClaimsPrincipal user, SecretStore secrets, PathAccess access)
     {
         if (!SecretRoute.TryGetPath(context, "/v1/secrets/", out var path, out var pathError)) return pathError.ToResult();
+        if (await access.CheckAsync(user.ToCaller(), PolicyAction.Read, path, context.RequestAborted) is { } denied) return denied.ToResult();
         int? version = null;
         if (context.Request.Query.TryGetValue("version", out var raw))
         {

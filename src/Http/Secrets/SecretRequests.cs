@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using FluentValidation;
+using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
+using ScaiVault.Http.Auth;
 using ScaiVault.Http.Errors;
 
 namespace ScaiVault.Http.Secrets;
@@ -45,14 +47,21 @@ public sealed record VersionsBody(int[] Versions);
 /// Structural reading of the JSON bodies: wrong JSON types and unknown fields are named precisely.
 /// Value rules (ranges, lengths, grammar) live in the FluentValidation validators below.
 /// </summary>
+/// <summary>The policy check an endpoint needs, bound to its caller and action.</summary>
+public sealed record Access(PathAccess Paths, Auth.Caller Caller, PolicyAction Action, CancellationToken Ct)
+{
+    public Task<ApiError?> CheckAsync(string path) => Paths.CheckAsync(Caller, Action, path, Ct);
+}
+
 public static class SecretRequestReader
 {
     /// <summary>Path, body, structure and rules, in that order, for every endpoint that takes a body.</summary>
     public static async Task<(string Path, T Body, ApiError? Error)> ReadAsync<T>(HttpContext context, string routePrefix,
-        Func<JsonElement, (T? Body, ApiError? Error)> read, IValidator<T>? validator = null, bool allowEmpty = false)
+        Access access, Func<JsonElement, (T? Body, ApiError? Error)> read, IValidator<T>? validator = null, bool allowEmpty = false)
         where T : class
     {
         if (!SecretRoute.TryGetPath(context, routePrefix, out var path, out var pathError)) return ("", null!, pathError);
+        if (await access.CheckAsync(path) is { } denied) return (path, null!, denied);
         var (root, bodyError) = await Json.JsonBody.ReadObjectAsync(context, allowEmpty);
         if (bodyError is not null) return (path, null!, bodyError);
         var (body, readError) = read(root);

@@ -57,7 +57,7 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
                 await session.SaveChangesAsync(ct);
                 return (new Written(path, version, type, now), null);
             }
-            catch (Exception e) when (IsConcurrencyConflict(e))
+            catch (Exception e) when (ConcurrencyConflicts.IsConflict(e))
             {
                 if (cas is not null || attempt >= MaxAttempts)
                 {
@@ -97,7 +97,7 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
                 await session.SaveChangesAsync(ct);
                 return null;
             }
-            catch (Exception e) when (IsConcurrencyConflict(e) && attempt < MaxAttempts)
+            catch (Exception e) when (ConcurrencyConflicts.IsConflict(e) && attempt < MaxAttempts)
             {
                 // someone else changed the secret between our read and our write: decide again on the new state
             }
@@ -197,14 +197,6 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
             foreach (var version in destroyed.Versions)
                 ring.Keys.Remove(version);
     }
-
-    // Marten reports two writers racing to create the same stream with its own
-    // Marten.Exceptions.ExistingStreamIdCollisionException, which is not the JasperFx.Events type of the same
-    // name that the unqualified name resolves to here: both are listed, or a lost create race escapes as a 500.
-    private static bool IsConcurrencyConflict(Exception e) =>
-        e is JasperFx.ConcurrencyException or ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
-            or EventStreamUnexpectedMaxEventIdException
-        || e.InnerException is { } inner && IsConcurrencyConflict(inner);
 
     public static ApiError ToApiError(SecretError error) => error.Code switch
     {

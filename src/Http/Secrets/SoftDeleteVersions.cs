@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
+using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
 using ScaiVault.Http.Auth;
 using Wolverine.Http;
@@ -11,6 +12,6 @@ public static class SoftDeleteVersionsEndpoint
     /// <summary>Hides versions from reads; they can be restored. No body, or no versions, means the current version.</summary>
     [Authorize(Policy = Scopes.SecretsWrite)]
     [WolverinePost("/v1/delete/{*path}")]
-    public static Task<IResult> Post(HttpContext context, ClaimsPrincipal user, SecretStore secrets) =>
-        VersionOperation.RunAsync(context, user, secrets, "/v1/delete/", SecretDecisions.SoftDelete);
+    public static Task<IResult> Post(HttpContext context, ClaimsPrincipal user, SecretStore secrets, PathAccess access) =>
+        VersionOperation.RunAsync(context, user, secrets, access, PolicyAction.Delete, "/v1/delete/", SecretDecisions.SoftDelete);
 }

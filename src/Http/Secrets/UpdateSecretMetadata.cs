@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
+using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Json;
@@ -18,9 +19,10 @@ public static class UpdateSecretMetadataEndpoint
     /// </summary>
     [Authorize(Policy = Scopes.SecretsWrite)]
     [WolverinePatch("/v1/metadata/{*path}")]
-    public static async Task<IResult> Patch(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
+    public static async Task<IResult> Patch(HttpContext context, ClaimsPrincipal user, SecretStore secrets, PathAccess access)
     {
-        var (path, body, requestError) = await SecretRequestReader.ReadAsync(context, "/v1/metadata/", SecretRequestReader.ReadMetadataUpdate, Validator);
+        var (path, body, requestError) = await SecretRequestReader.ReadAsync(context, "/v1/metadata/",
+            new Access(access, user.ToCaller(), PolicyAction.Write, context.RequestAborted), SecretRequestReader.ReadMetadataUpdate, Validator);
         if (requestError is not null) return requestError.ToResult();
 
         var error = await secrets.ChangeAsync(user.ToCaller(), path, (secret, by, now) =>
@@ -29,6 +31,6 @@ public static class UpdateSecretMetadataEndpoint
                     body.MaxVersions ?? secret.MaxVersions, by, now)
                 : SecretDecisions.UpdateMetadata(secret, SecretMetadata.Empty, 0, by, now), context.RequestAborted);
         if (error is not null) return error.ToResult();
-        return await GetSecretMetadataEndpoint.Get(context, user, secrets);
+        return await GetSecretMetadataEndpoint.Describe(context, user, secrets, path);
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Json;
@@ -10,9 +11,11 @@ public static class VersionOperation
 {
     public delegate (IEnumerable<object> Events, SecretError? Error) Decide(Secret? secret, int[] versions, string by, DateTimeOffset now);
 
-    public static async Task<IResult> RunAsync(HttpContext context, ClaimsPrincipal user, SecretStore secrets, string routePrefix, Decide decide)
+    public static async Task<IResult> RunAsync(HttpContext context, ClaimsPrincipal user, SecretStore secrets, PathAccess access,
+        PolicyAction action, string routePrefix, Decide decide)
     {
-        var (path, body, requestError) = await SecretRequestReader.ReadAsync(context, routePrefix, SecretRequestReader.ReadVersions, allowEmpty: true);
+        var (path, body, requestError) = await SecretRequestReader.ReadAsync(context, routePrefix,
+            new Access(access, user.ToCaller(), action, context.RequestAborted), SecretRequestReader.ReadVersions, allowEmpty: true);
         if (requestError is not null) return requestError.ToResult();
 
         var error = await secrets.ChangeAsync(user.ToCaller(), path,

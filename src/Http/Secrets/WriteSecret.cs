@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
+using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Json;
@@ -15,9 +16,10 @@ public static class WriteSecretEndpoint
     /// <summary>Creates the next version of the secret at a path (check-and-set with <c>options.cas</c>).</summary>
     [Authorize(Policy = Scopes.SecretsWrite)]
     [WolverinePut("/v1/secrets/{*path}")]
-    public static async Task<IResult> Put(HttpContext context, ClaimsPrincipal user, SecretStore secrets)
+    public static async Task<IResult> Put(HttpContext context, ClaimsPrincipal user, SecretStore secrets, PathAccess access)
     {
-        var (path, body, requestError) = await SecretRequestReader.ReadAsync(context, "/v1/secrets/", SecretRequestReader.ReadWrite, Validator);
+        var (path, body, requestError) = await SecretRequestReader.ReadAsync(context, "/v1/secrets/",
+            new Access(access, user.ToCaller(), PolicyAction.Write, context.RequestAborted), SecretRequestReader.ReadWrite, Validator);
         if (requestError is not null) return requestError.ToResult();
 
         SecretTypes.TryParse(body.SecretType, out var type);

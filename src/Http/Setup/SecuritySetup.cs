@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authentication;
 using ScaiVault.Domain.Crypto;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Crypto;
-using ScaiVault.Http.Secrets;
 
 namespace ScaiVault.Http.Setup;
 
@@ -37,8 +36,6 @@ public static class SecuritySetup
                 options.AddPolicy(scope, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => c.User.HasScope(scope)));
         });
 
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<SecretStore>();
         return builder;
     }
 }

@@ -1,10 +1,8 @@
 using JasperFx.Events;
 using Marten;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using ScaiVault.Domain;
 using ScaiVault.Domain.Secrets;
-using ScaiVault.Http.Policies;
 using ScaiVault.Projections;
 using Weasel.Core;
 using Wolverine.Marten;
@@ -50,8 +48,6 @@ public static class StoreSetup
             .IntegrateWithWolverine(w => w.UseWolverineManagedEventSubscriptionDistribution = true);
 
         // Policies are data in this store; enforcing them on requests is the security pipeline's job.
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<PolicyStore>();
 
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddHostedService<Readiness.Marker>();

@@ -49,6 +49,7 @@ public sealed class HostileTokenTests(AppFixture fixture) : IntegrationContext(f
     public async Task Request_WithValidToken_IsServedInItsTenant()
     {
         var token = Fixture.Tokens.Mint(tenant: "acme");
+        await Host.AllowEverything("acme", "identity:alice");
         await Host.Scenario(s =>
         {
             s.Put.Url("/v1/secrets/apps/db");

@@ -37,6 +37,7 @@ public sealed class ScopeTests(AppFixture fixture) : IntegrationContext(fixture)
     [MemberData(nameof(Endpoints))]
     public async Task Endpoint_WithItsScopeOrAdmin_IsNotRefusedForScope(string method, string url, string? body, string needed)
     {
+        await Host.AllowEverything("acme", "identity:alice");
         foreach (var scope in new[] { needed, "admin" })
         {
             var result = await Host.Scenario(s =>

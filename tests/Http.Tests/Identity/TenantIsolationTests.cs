@@ -6,6 +6,18 @@ namespace ScaiVault.Http.Tests.Identity;
 /// <summary>Tenant A's token against tenant B's data: not found or denied, never data, never a change.</summary>
 public sealed class TenantIsolationTests(AppFixture fixture) : IntegrationContext(fixture)
 {
+    // Every caller here may do everything in its own tenant: what is tested is the tenant boundary.
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        foreach (var tenant in new[] { "tenant-a", "tenant-b", "msp" })
+        {
+            await Host.AllowEverything(tenant, "identity:alice");
+            await Host.AllowEverything(tenant, "identity:mallory");
+            await Host.AllowEverything(tenant, "identity:partner");
+        }
+    }
+
     private const string Path = "apps/billing/db";
     private const string SecretOfB = "pw-only-tenant-b-knows";
 

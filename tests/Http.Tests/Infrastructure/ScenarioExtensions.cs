@@ -40,6 +40,37 @@ public static class ScenarioExtensions
     public static async Task<string> ErrorCode(this IScenarioResult result) =>
         (await result.Json())["error"]!["code"]!.GetValue<string>();
 
+    /// <summary>
+    /// Defines a policy in a tenant (through the root token and the partner prefix) and binds it to a
+    /// subject (<c>identity:alice</c>, <c>group:billing</c>). Rules: (path, actions, effect) triples.
+    /// </summary>
+    public static async Task GrantPolicy(this IAlbaHost host, string tenant, string name, string subject,
+        params (string Path, string[] Actions, string Effect)[] rules)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            name,
+            rules = rules.Select(r => new { path = r.Path, actions = r.Actions, effect = r.Effect }),
+        });
+        await host.Scenario(s =>
+        {
+            s.AsRoot().Post.Url($"/t/{tenant}/v1/policies");
+            s.Body.TextIs(body);
+            s.StatusCodeShouldBe(201);
+        });
+        await host.Scenario(s =>
+        {
+            s.AsRoot().Post.Url($"/t/{tenant}/v1/policies/{name}/bindings");
+            s.Body.TextIs(JsonSerializer.Serialize(new { subject }));
+            s.StatusCodeShouldBe(204);
+        });
+    }
+
+    /// <summary>Every action on every path of the tenant, for tests about something other than policies.</summary>
+    public static Task AllowEverything(this IAlbaHost host, string tenant, string subject) =>
+        host.GrantPolicy(tenant, "allow-all-" + Guid.NewGuid().ToString("N")[..8], subject,
+            ("**", ["read", "write", "list", "delete", "destroy"], "allow"));
+
     /// <summary>Writes a json secret through the API and returns the version it got.</summary>
     public static async Task<int> PutSecret(this IAlbaHost host, string path, object data, string type = "json", object? metadata = null, object? options = null)
     {

@@ -15,7 +15,7 @@ public sealed class PolicyStoreTests(AppFixture fixture) : IntegrationContext(fi
 
     private async Task Define(string tenant, string name, params string[] subjects)
     {
-        var caller = new Caller("tester", tenant, false);
+        var caller = new Caller("tester", tenant, false, [], []);
         var (_, error) = await Policies.ChangeAsync(caller, name,
             (p, by, now) => PolicyDecisions.Define(p, name, null, 100, ReadAll, by, now), TestContext.Current.CancellationToken);
         Assert.Null(error);
@@ -57,7 +57,7 @@ public sealed class PolicyStoreTests(AppFixture fixture) : IntegrationContext(fi
         await Define("default", "two", "group:b");
         await Define("default", "three");
         await Define("default", "four", "group:a");
-        var (_, error) = await Policies.ChangeAsync(new Caller("tester", "default", false), "four", PolicyDecisions.Remove, TestContext.Current.CancellationToken);
+        var (_, error) = await Policies.ChangeAsync(new Caller("tester", "default", false, [], []), "four", PolicyDecisions.Remove, TestContext.Current.CancellationToken);
         Assert.Null(error);
 
         async Task<string[]> Names(params string[] subjects) =>
@@ -74,7 +74,7 @@ public sealed class PolicyStoreTests(AppFixture fixture) : IntegrationContext(fi
     [Fact]
     public async Task Events_AreStoredOnThePolicyStreamUnderTheirPinnedNames()
     {
-        var caller = new Caller("tester", "default", false);
+        var caller = new Caller("tester", "default", false, [], []);
         await Define("default", "p", "group:a");
         await Policies.ChangeAsync(caller, "p", (p, by, now) => PolicyDecisions.Change(p, "d", 1, ReadAll, by, now), TestContext.Current.CancellationToken);
         await Policies.ChangeAsync(caller, "p", (p, by, now) => PolicyDecisions.Unbind(p, "group:a", by, now), TestContext.Current.CancellationToken);

@@ -1,0 +1,32 @@
+using ScaiVault.Domain.Policies;
+using ScaiVault.Http.Errors;
+using ScaiVault.Http.Policies;
+
+namespace ScaiVault.Http.Auth;
+
+/// <summary>
+/// Policy enforcement on secret paths: the caller's policies (bound to its identity or to one of its
+/// groups) are evaluated, first matching rule wins, no match is 403 <c>access_denied</c>. It runs
+/// before any lookup of the path, so a denial reads the same whether or not the secret exists. The
+/// bootstrap root token is break-glass and is not subject to policies.
+/// </summary>
+public sealed class PathAccess(PolicyStore policies)
+{
+    public async Task<ApiError?> CheckAsync(Caller caller, PolicyAction action, string path, CancellationToken ct)
+    {
+        var allowed = await ForCallerAsync(caller, ct);
+        return allowed(action, path) ? null : Denied(action);
+    }
+
+    /// <summary>Loads the caller's policies once, for many paths (a listing filters every entry).</summary>
+    public async Task<Func<PolicyAction, string, bool>> ForCallerAsync(Caller caller, CancellationToken ct)
+    {
+        if (caller.IsRoot) return (_, _) => true;
+        string[] subjects = [PolicySubject.Identity(caller.ActorId), .. caller.Groups.Select(PolicySubject.Group)];
+        var bound = (await policies.BoundToAsync(caller.TenantId, subjects, ct)).Select(p => p.ToEvaluable()).ToArray();
+        return (action, path) => PolicyEvaluator.Evaluate(bound, action, path).Allowed;
+    }
+
+    private static ApiError Denied(PolicyAction action) =>
+        new(403, ErrorCodes.AccessDenied, $"No policy allows '{action.ToString().ToLowerInvariant()}' on this path for the caller.");
+}
