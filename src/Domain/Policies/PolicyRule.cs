@@ -25,7 +25,18 @@ public enum PolicyEffect
 public sealed record PolicyRule(string Path, PolicyAction[] Actions, PolicyEffect Effect)
 {
     public bool Applies(PolicyAction action, string path) =>
-        Actions.Contains(action) && PathPattern.Parse(Path).Matches(path);
+        Actions.Contains(action) && Parsed(Path).Matches(path);
+
+    // Rules are evaluated on every request; their patterns are parsed once per distinct text. The bound
+    // keeps a flood of distinct patterns from growing the cache without limit.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PathPattern> Patterns = new(StringComparer.Ordinal);
+
+    private static PathPattern Parsed(string text)
+    {
+        if (Patterns.TryGetValue(text, out var pattern)) return pattern;
+        if (Patterns.Count > 10_000) Patterns.Clear();
+        return Patterns.GetOrAdd(text, PathPattern.Parse);
+    }
 }
 
 /// <summary>The outcome of an evaluation, with the rule that decided it (none: default deny).</summary>
