@@ -71,6 +71,23 @@ public sealed class PolicyEnforcementTests(AppFixture fixture) : IntegrationCont
     }
 
     [Fact]
+    public async Task Impersonation_HasTheServiceAccountsRightsOnly()
+    {
+        await Host.AllowEverything("acme", "identity:writer");
+        var writer = Fixture.Tokens.Mint(sub: "writer", tenant: "acme");
+        await Put(writer, "apps/billing/db");
+        await Put(writer, "apps/payroll/db");
+        await Host.GrantPolicy("acme", "billing-sa", "identity:sa:billing-prod", ("apps/billing/**", ["read"], "allow"));
+        await Host.GrantPolicy("acme", "alice-wide", "identity:alice", ("apps/**", ["read"], "allow"));
+        var aliceAsServiceAccount = Fixture.Tokens.Mint(sub: "sa:billing-prod", tenant: "acme",
+            extraClaims: new Dictionary<string, object> { ["act"] = new Dictionary<string, object> { ["sub"] = "alice" } });
+
+        await Call("GET", "/v1/secrets/apps/billing/db", aliceAsServiceAccount, 200);
+        await Call("GET", "/v1/secrets/apps/payroll/db", aliceAsServiceAccount, 403);
+        await Call("GET", "/v1/secrets/apps/payroll/db", Alice(), 200);
+    }
+
+    [Fact]
     public async Task PolicyEndpoints_NeedPoliciesWriteScope()
     {
         var result = await Call("GET", "/v1/policies", Fixture.Tokens.Mint(scope: "secrets:read secrets:write"), 403);

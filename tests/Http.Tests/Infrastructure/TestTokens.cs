@@ -40,9 +40,10 @@ public sealed class TestTokens
     public string Mint(string sub = "alice", string? tenant = "acme", string scope = "secrets:read secrets:write",
         string[]? groups = null, string[]? roles = null, string issuer = Issuer, string audience = Audience,
         DateTime? notBefore = null, DateTime? expires = null, SigningCredentials? signing = null,
-        IDictionary<string, object>? extraHeaders = null)
+        IDictionary<string, object>? extraHeaders = null, IDictionary<string, object>? extraClaims = null)
     {
         var claims = new Dictionary<string, object> { ["sub"] = sub, ["scope"] = scope, ["jti"] = Guid.NewGuid().ToString("N") };
+        foreach (var (name, value) in extraClaims ?? new Dictionary<string, object>()) claims[name] = value;
         if (tenant is not null) claims["tenant_id"] = tenant;
         if (groups is not null) claims["groups"] = groups;
         if (roles is not null) claims["roles"] = roles;
