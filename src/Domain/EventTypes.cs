@@ -1,3 +1,4 @@
+using ScaiVault.Domain.Identities;
 using ScaiVault.Domain.Secrets;
 
 namespace ScaiVault.Domain;
@@ -16,5 +17,9 @@ public static class EventTypes
         (typeof(SecretVersionsRestored), "secret_versions_restored"),
         (typeof(SecretVersionsDestroyed), "secret_versions_destroyed"),
         (typeof(SecretDeleted), "secret_deleted"),
+        (typeof(IdentityUpdated), "identity_updated"),
+        (typeof(GroupMemberAdded), "group_member_added"),
+        (typeof(GroupMemberRemoved), "group_member_removed"),
+        (typeof(IdentityDeleted), "identity_deleted"),
     ];
 }

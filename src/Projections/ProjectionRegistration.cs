@@ -1,5 +1,6 @@
 using JasperFx.Events.Projections;
 using Marten;
+using ScaiVault.Projections.Identities;
 using ScaiVault.Projections.Secrets;
 
 namespace ScaiVault.Projections;
@@ -11,6 +12,7 @@ public static class ProjectionRegistration
         // Inline: a writer reads its own write, and a read is a single document load.
         opts.Projections.Add<SecretProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<SecretVersionHistoryProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<IdentityProjection>(ProjectionLifecycle.Inline);
         return opts;
     }
 }

@@ -17,6 +17,10 @@ public sealed class EventTypesTests
             "SecretVersionsRestored=secret_versions_restored",
             "SecretVersionsDestroyed=secret_versions_destroyed",
             "SecretDeleted=secret_deleted",
+            "IdentityUpdated=identity_updated",
+            "GroupMemberAdded=group_member_added",
+            "GroupMemberRemoved=group_member_removed",
+            "IdentityDeleted=identity_deleted",
         ]);
     }
 }
