@@ -1,4 +1,5 @@
 using ScaiVault.Domain.Policies;
+using ScaiVault.Domain.Identities;
 using ScaiVault.Domain.Secrets;
 
 namespace ScaiVault.Domain;
@@ -22,5 +23,9 @@ public static class EventTypes
         (typeof(PolicyBound), "policy_bound"),
         (typeof(PolicyUnbound), "policy_unbound"),
         (typeof(PolicyRemoved), "policy_removed"),
+        (typeof(IdentityUpdated), "identity_updated"),
+        (typeof(GroupMemberAdded), "group_member_added"),
+        (typeof(GroupMemberRemoved), "group_member_removed"),
+        (typeof(IdentityDeleted), "identity_deleted"),
     ];
 }

@@ -16,6 +16,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls
 
 builder.AddScaiVaultStore(settings);
 builder.AddScaiVaultSecurity(settings);
+builder.AddScaiVaultIdentities(settings);
 builder.AddScaiVaultMessaging();
 builder.AddScaiVaultFeatures();
 

@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using ScaiVault.Projections.Policies;
+using ScaiVault.Projections.Identities;
 using ScaiVault.Projections.Secrets;
 
 namespace ScaiVault.Projections;
@@ -14,6 +15,7 @@ public static class ProjectionRegistration
         opts.Projections.Add<SecretVersionHistoryProjection>(ProjectionLifecycle.Inline);
         // Inline too: a policy change must be seen by the very next evaluation, never after a daemon's lag.
         opts.Projections.Add<PolicyProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<IdentityProjection>(ProjectionLifecycle.Inline);
         return opts;
     }
 }

@@ -22,6 +22,10 @@ public sealed class EventTypesTests
             "PolicyBound=policy_bound",
             "PolicyUnbound=policy_unbound",
             "PolicyRemoved=policy_removed",
+            "IdentityUpdated=identity_updated",
+            "GroupMemberAdded=group_member_added",
+            "GroupMemberRemoved=group_member_removed",
+            "IdentityDeleted=identity_deleted",
         ]);
     }
 }

@@ -86,7 +86,7 @@ public static partial class JwtSetup
     }
 
     /// <summary>Tenant ids: lower-case letters, digits and '-' or '_', 1 to 64 (they are bound into encryption context).</summary>
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]{0,63}\z")]
     public static partial Regex TenantId { get; }
 
     // Says which check failed, never anything from the token itself.

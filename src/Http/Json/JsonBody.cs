@@ -19,6 +19,13 @@ public static class JsonBody
     /// <summary>Reads the body; an empty body yields an empty object when <paramref name="allowEmpty"/>.</summary>
     public static async Task<(JsonElement Root, ApiError? Error)> ReadObjectAsync(HttpContext context, bool allowEmpty = false)
     {
+        var (bytes, error) = await ReadBytesAsync(context);
+        return error is not null ? (default, error) : ParseObject(bytes, allowEmpty);
+    }
+
+    /// <summary>The raw body, at most <see cref="MaxBytes"/> (for callers that must see the exact bytes, e.g. to check a signature).</summary>
+    public static async Task<(ReadOnlyMemory<byte> Bytes, ApiError? Error)> ReadBytesAsync(HttpContext context)
+    {
         if (context.Request.ContentLength > MaxBytes) return (default, TooLarge());
 
         var buffer = new MemoryStream();
@@ -29,8 +36,12 @@ public static class JsonBody
             if (buffer.Length + read > MaxBytes) return (default, TooLarge());
             buffer.Write(chunk, 0, read);
         }
+        return (buffer.GetBuffer().AsMemory(0, (int)buffer.Length), null);
+    }
 
-        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    /// <summary>Parses bytes already read with the same rules as <see cref="ReadObjectAsync"/>.</summary>
+    public static (JsonElement Root, ApiError? Error) ParseObject(ReadOnlyMemory<byte> bytes, bool allowEmpty = false)
+    {
         if (bytes.Length == 0)
             return allowEmpty ? (JsonDocument.Parse("{}").RootElement.Clone(), null)
                 : (default, ApiError.BadRequest(ErrorCodes.InvalidJson, "The request body is empty; send a JSON object."));

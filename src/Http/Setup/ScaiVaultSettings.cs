@@ -3,7 +3,7 @@ namespace ScaiVault.Http.Setup;
 /// <summary>
 /// Where ScaiVault keeps its state and how it is reached. Read from configuration, so environment
 /// variables (<c>SCAIVAULT_DB</c>, <c>SCAIVAULT_REDIS</c>, <c>SCAIVAULT_DATA_DIR</c>,
-/// <c>SCAIVAULT_ROOT_TOKEN</c>) and command-line <c>--key=value</c> pairs both work.
+/// <c>SCAIVAULT_ROOT_TOKEN</c>, <c>SCAIVAULT_SCAIKEY_WEBHOOK_SECRET</c>) and command-line <c>--key=value</c> pairs both work.
 /// </summary>
 public sealed class ScaiVaultSettings
 {
@@ -21,6 +21,12 @@ public sealed class ScaiVaultSettings
     /// <summary>ScaiKey's public keys: an http(s) URL, or a local JWKS file for development.</summary>
     public string? JwksUrl { get; init; }
 
+    /// <summary>
+    /// The shared secret ScaiKey signs its webhook deliveries with (HMAC-SHA256); without it the webhook
+    /// endpoint answers 503. Never logged or printed.
+    /// </summary>
+    public string? ScaiKeyWebhookSecret { get; init; }
+
     public bool JwtEnabled => !string.IsNullOrWhiteSpace(JwtIssuer) && !string.IsNullOrWhiteSpace(JwksUrl);
 
     public static ScaiVaultSettings From(IConfiguration config, string contentRoot) => new()
@@ -33,6 +39,7 @@ public sealed class ScaiVaultSettings
         JwtIssuer = config["SCAIVAULT_JWT_ISSUER"],
         JwtAudience = config["SCAIVAULT_JWT_AUDIENCE"] ?? "scaivault",
         JwksUrl = config["SCAIVAULT_JWKS_URL"],
+        ScaiKeyWebhookSecret = string.IsNullOrEmpty(config["SCAIVAULT_SCAIKEY_WEBHOOK_SECRET"]) ? null : config["SCAIVAULT_SCAIKEY_WEBHOOK_SECRET"],
     };
 
     /// <summary>

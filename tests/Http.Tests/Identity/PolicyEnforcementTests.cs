@@ -88,6 +88,47 @@ public sealed class PolicyEnforcementTests(AppFixture fixture) : IntegrationCont
     }
 
     [Fact]
+    public async Task GroupRemovedByScaiKey_TakesEffectOnTheNextRequest()
+    {
+        await Host.AllowEverything("acme", "identity:writer");
+        await Put(Fixture.Tokens.Mint(sub: "writer", tenant: "acme"), "apps/billing/db");
+        await Host.GrantPolicy("acme", "billing-readers", "group:billing", ("apps/billing/**", ["read"], "allow"));
+        var token = Alice("billing");
+        await Call("GET", "/v1/secrets/apps/billing/db", token, 200);
+
+        await Host.PostWebhook(ScaiKeyWebhooks.Delivery("group.member.removed", new { group = "billing", user_id = "alice" }));
+
+        await Call("GET", "/v1/secrets/apps/billing/db", token, 403);
+    }
+
+    [Fact]
+    public async Task ProfileFromScaiKey_ReplacesTheTokensGroups()
+    {
+        await Host.AllowEverything("acme", "identity:writer");
+        await Put(Fixture.Tokens.Mint(sub: "writer", tenant: "acme"), "apps/billing/db");
+        await Host.GrantPolicy("acme", "billing-readers", "group:billing", ("apps/billing/**", ["read"], "allow"));
+        await Host.PostWebhook(ScaiKeyWebhooks.UserUpdated("alice", ["billing"]));
+
+        await Call("GET", "/v1/secrets/apps/billing/db", Alice(), 200);
+        await Call("GET", "/v1/secrets/apps/billing/db", Fixture.Tokens.Mint(sub: "bob", tenant: "acme", groups: ["eng"]), 403);
+    }
+
+    [Theory]
+    [InlineData("user.deleted")]
+    [InlineData("disabled")]
+    public async Task UserDeletedOrDisabledByScaiKey_IsDeniedEverything(string change)
+    {
+        await Host.AllowEverything("acme", "identity:alice");
+        await Call("PUT", "/v1/secrets/apps/db", Alice(), 200, """{"data": {"password": "pw"}}""");
+
+        await Host.PostWebhook(change == "disabled"
+            ? ScaiKeyWebhooks.UserUpdated("alice", [], disabled: true)
+            : ScaiKeyWebhooks.Delivery("user.deleted", new { user_id = "alice" }));
+
+        await Call("GET", "/v1/secrets/apps/db", Alice(), 403);
+    }
+
+    [Fact]
     public async Task PolicyEndpoints_NeedPoliciesWriteScope()
     {
         var result = await Call("GET", "/v1/policies", Fixture.Tokens.Mint(scope: "secrets:read secrets:write"), 403);

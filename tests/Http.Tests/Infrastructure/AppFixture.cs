@@ -13,6 +13,7 @@ namespace ScaiVault.Http.Tests.Infrastructure;
 public sealed class AppFixture : IAsyncLifetime
 {
     public const string RootToken = "svr_test-root-token";
+    public const string WebhookSecret = "whsec_test-scaikey-webhook-secret";
 
     public IAlbaHost Host { get; private set; } = null!;
     public TestTokens Tokens { get; private set; } = null!;
@@ -26,6 +27,7 @@ public sealed class AppFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("SCAIVAULT_ROOT_TOKEN", RootToken);
         Environment.SetEnvironmentVariable("SCAIVAULT_DATA_DIR", DataDir);
         Environment.SetEnvironmentVariable("SCAIVAULT_DB_SCHEMA", Schema);
+        Environment.SetEnvironmentVariable("SCAIVAULT_SCAIKEY_WEBHOOK_SECRET", WebhookSecret);
         Directory.CreateDirectory(DataDir);
         Tokens = new TestTokens(Path.Combine(DataDir, "jwks.json"));
         Environment.SetEnvironmentVariable("SCAIVAULT_JWT_ISSUER", TestTokens.Issuer);
