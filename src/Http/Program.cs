@@ -7,6 +7,7 @@ using Wolverine.Http;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddScaiVaultLogging();
 var settings = ScaiVaultSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddSingleton(settings);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.AddServerHeader = false;

@@ -12,7 +12,7 @@ namespace ScaiVault.Http.Auth;
 /// before any lookup of the path, so a denial reads the same whether or not the secret exists. The
 /// bootstrap root token is break-glass and is not subject to policies.
 /// </summary>
-public sealed class PathAccess(PolicyStore policies, IdentityCache identities)
+public sealed class PathAccess(PolicyStore policies, IdentityCache identities, AuthorizationCache cache)
 {
     public async Task<ApiError?> CheckAsync(Caller caller, PolicyAction action, string path, CancellationToken ct)
     {
@@ -24,10 +24,11 @@ public sealed class PathAccess(PolicyStore policies, IdentityCache identities)
     public async Task<Func<PolicyAction, string, bool>> ForCallerAsync(Caller caller, CancellationToken ct)
     {
         if (caller.IsRoot) return (_, _) => true;
-        var known = await identities.GetAsync(caller.TenantId, caller.ActorId, ct);
+        var known = await cache.IdentityAsync(caller.TenantId, caller.ActorId, () => identities.GetAsync(caller.TenantId, caller.ActorId, ct));
         if (known is { Deleted: true } or { ProfileKnown: true, Disabled: true }) return (_, _) => false;
         string[] subjects = [PolicySubject.Identity(caller.ActorId), .. EffectiveGroups(caller, known).Select(PolicySubject.Group)];
-        var bound = (await policies.BoundToAsync(caller.TenantId, subjects, ct)).Select(p => p.ToEvaluable()).ToArray();
+        var bound = await cache.PoliciesAsync(caller.TenantId, subjects,
+            async () => [.. (await policies.BoundToAsync(caller.TenantId, subjects, ct)).Select(p => p.ToEvaluable())]);
         return (action, path) => PolicyEvaluator.Evaluate(bound, action, path).Allowed;
     }
 

@@ -41,7 +41,7 @@ public sealed class IdentityStore(IDocumentStore store)
                 await session.SaveChangesAsync(ct);
                 return events.Length > 0 ? DeliveryOutcome.Applied : DeliveryOutcome.Unchanged;
             }
-            catch (Exception e) when (IsConcurrencyConflict(e) && attempt < MaxAttempts)
+            catch (Exception e) when (ScaiVault.Http.Errors.ConcurrencyConflicts.IsConflict(e) && attempt < MaxAttempts)
             {
                 // Another delivery for this user landed between our read and our write: decide again on
                 // the new state. If it was a copy of this very delivery, the next attempt finds its id.
@@ -61,13 +61,6 @@ public sealed class IdentityStore(IDocumentStore store)
         ScaiKeyEventTypes.UserDeleted => IdentityDecisions.Delete(current, d.UserId, d.OccurredAt),
         _ => throw new ArgumentOutOfRangeException(nameof(d), d.Type, "Not a delivery type that changes identities."),
     };
-
-    // Marten reports a lost create race with its own ExistingStreamIdCollisionException as well as the JasperFx
-    // one (see SecretStore), so both are listed.
-    private static bool IsConcurrencyConflict(Exception e) =>
-        e is JasperFx.ConcurrencyException or ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
-            or EventStreamUnexpectedMaxEventIdException
-        || e.InnerException is { } inner && IsConcurrencyConflict(inner);
 
     // Two copies of one delivery racing: the second insert of the delivery id violates the primary key.
     private static bool IsDuplicateDelivery(Exception e) =>

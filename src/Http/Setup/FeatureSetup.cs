@@ -1,3 +1,4 @@
+using Marten;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Policies;
 using ScaiVault.Http.Secrets;
@@ -13,6 +14,10 @@ public static class FeatureSetup
         builder.Services.AddSingleton<SecretStore>();
         builder.Services.AddSingleton<PolicyStore>();
         builder.Services.AddSingleton<PathAccess>();
+        builder.Services.AddSingleton<AuthorizationCache>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AuthorizationCache>());
+        builder.Services.ConfigureMarten((services, opts) =>
+            opts.Listeners.Add(new AuthorizationCache.InvalidateOnCommit(services.GetRequiredService<AuthorizationCache>())));
         return builder;
     }
 }

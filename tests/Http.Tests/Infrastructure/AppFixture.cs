@@ -61,7 +61,12 @@ public abstract class IntegrationContext(AppFixture fixture) : IAsyncLifetime
     protected IAlbaHost Host => fixture.Host;
     protected IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
 
-    public virtual async ValueTask InitializeAsync() => await Host.ResetAllMartenDataAsync();
+    public virtual async ValueTask InitializeAsync()
+    {
+        await Host.ResetAllMartenDataAsync();
+        // The reset bypasses the commit listener that keeps the authorization cache in step.
+        Host.Services.GetRequiredService<ScaiVault.Http.Auth.AuthorizationCache>().ClearAll();
+    }
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
