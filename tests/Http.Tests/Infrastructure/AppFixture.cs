@@ -1,4 +1,5 @@
 using Alba;
+using Microsoft.AspNetCore.Hosting;
 using JasperFx;
 using JasperFx.CommandLine;
 using Marten;
@@ -35,7 +36,9 @@ public sealed class AppFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("SCAIVAULT_JWKS_URL", Tokens.JwksFile);
 
         JasperFxEnvironment.AutoStartHost = true;
-        Host = await AlbaHost.For<Program>(x => x.ConfigureServices(services =>
+        // Production, as users run it: the pre-generated endpoint code (Static), so a missing
+        // `codegen write` fails here instead of at a user's start-up.
+        Host = await AlbaHost.For<Program>(x => x.UseEnvironment("Production").ConfigureServices(services =>
         {
             services.MartenDaemonModeIsSolo();
             services.RunWolverineInSoloMode();
