@@ -24,6 +24,11 @@ public static class LoggingSetup
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
                 ["Logging:LogLevel:Wolverine"] = "Warning",
                 ["Logging:LogLevel:Marten"] = "Warning",
+                // Marten's command logger writes every failed command at Error with its parameter values
+                // (sealed values, wrapped keys), dozens of lines per lost optimistic-concurrency race that
+                // the stores simply retry. Failures that matter surface as exceptions, which
+                // RequestEnvelopeMiddleware logs without parameters.
+                ["Logging:LogLevel:Marten.IDocumentStore"] = "None",
                 ["Logging:LogLevel:JasperFx"] = "Warning",
                 ["Logging:LogLevel:Npgsql"] = "Warning",
             },
