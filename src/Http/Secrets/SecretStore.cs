@@ -48,8 +48,10 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
 
             var events = SecretDecisions.Write(current, path, version, type, sealedValue, metadata, maxVersions, caller.ActorId, now).ToArray();
             var ring = await session.LoadAsync<SecretKeyRing>(path, ct) ?? new SecretKeyRing { Id = path };
-            ring.Keys[version] = wrapped;
-            Shred(ring, events);
+            Shred(session, ring, events);
+            foreach (var (older, key) in ring.Keys)
+                session.Store(new SecretVersionKey { Id = SecretVersionKey.IdFor(path, older), Key = key });
+            ring.Keys = new() { [version] = wrapped };
             session.Store(ring);
             stream.AppendMany(events);
             try
@@ -84,12 +86,9 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
 
             if (events.OfType<SecretVersionsDestroyed>().Any())
             {
-                var ring = await session.LoadAsync<SecretKeyRing>(path, ct);
-                if (ring is not null)
-                {
-                    Shred(ring, events);
-                    session.Store(ring);
-                }
+                var ring = await session.LoadAsync<SecretKeyRing>(path, ct) ?? new SecretKeyRing { Id = path };
+                Shred(session, ring, events);
+                session.Store(ring);
             }
             stream.AppendMany(events);
             try
@@ -106,16 +105,18 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
 
     public sealed record Opened(Secret Secret, int Version, SecretType SecretType, byte[] Plaintext, string CreatedBy, DateTimeOffset CreatedAt);
 
-    /// <summary>Reads one version: the current one is a single batched round trip (state + key ring), older ones also read the stream.</summary>
+    /// <summary>Reads one version: one batched round trip (state, current key, the asked version's key), and the stream for an older version's ciphertext.</summary>
     public async Task<(Opened? Result, ApiError? Error)> ReadAsync(Caller caller, string path, int? requested, CancellationToken ct)
     {
         await using var session = store.QuerySession(caller.TenantId);
         var batch = session.CreateBatchQuery();
         var secretTask = batch.Load<Secret>(path);
         var ringTask = batch.Load<SecretKeyRing>(path);
+        var olderKeyTask = requested is { } asked ? batch.Load<SecretVersionKey>(SecretVersionKey.IdFor(path, asked)) : null;
         await batch.Execute(ct);
         var secret = await secretTask;
         var ring = await ringTask;
+        var olderKey = olderKeyTask is null ? null : await olderKeyTask;
 
         if (secret is not { Exists: true })
             return (null, ToApiError(new SecretError(SecretErrorCodes.NotFound,
@@ -149,7 +150,8 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
             (sealedValue, type, createdBy, createdAt) = (written?.Value, written?.SecretType ?? secret.SecretType, written?.WrittenBy ?? "", written?.WrittenAt ?? default);
         }
 
-        if (sealedValue is null || ring is null || !ring.Keys.TryGetValue(version, out var wrapped))
+        var wrapped = ring?.Keys.GetValueOrDefault(version) ?? olderKey?.Key;
+        if (sealedValue is null || wrapped is null)
             return (null, new ApiError(410, SecretErrorCodes.VersionDestroyed, $"Version {version} was destroyed; its value is gone for good."));
 
         var associated = Envelope.AssociatedData(caller.TenantId, path, version);
@@ -191,11 +193,12 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
     }
 
     // Removing the wrapped data key is what destroys a version: the event keeps only ciphertext.
-    private static void Shred(SecretKeyRing ring, IEnumerable<object> events)
+    private static void Shred(IDocumentSession session, SecretKeyRing ring, IEnumerable<object> events)
     {
         foreach (var destroyed in events.OfType<SecretVersionsDestroyed>())
             foreach (var version in destroyed.Versions)
-                ring.Keys.Remove(version);
+                if (!ring.Keys.Remove(version))
+                    session.Delete<SecretVersionKey>(SecretVersionKey.IdFor(ring.Id, version));
     }
 
     public static ApiError ToApiError(SecretError error) => error.Code switch

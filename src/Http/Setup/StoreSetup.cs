@@ -33,6 +33,7 @@ public static class StoreSetup
                 foreach (var (type, name) in EventTypes.All) opts.Events.MapEventType(type, name);
 
                 opts.RegisterDocumentType<SecretKeyRing>();
+                opts.RegisterDocumentType<SecretVersionKey>();
                 opts.AddScaiVaultProjections();
 
                 // A projection that cannot apply an event is a bug to see, not a row to skip.

@@ -172,4 +172,33 @@ public sealed class DestroyedVersionTests(AppFixture fixture) : IntegrationConte
         Assert.Equal(410, pruned.Status());
         Assert.Equal("version_destroyed", await pruned.ErrorCode());
     }
+
+    [Fact]
+    public async Task OlderVersionsKeys_LiveInTheirOwnDocuments_AndDestroyDeletesThem()
+    {
+        Assert.Equal(1, await Host.PutSecret(Path, new { password = Value1 }));
+        Assert.Equal(2, await Host.PutSecret(Path, new { password = Value2 }));
+        Assert.Equal(3, await Host.PutSecret(Path, new { password = "third" }));
+
+        await using (var session = Store.QuerySession(Database.Tenant))
+        {
+            // the current version's key is the only one the document of every current read holds
+            Assert.Equal([3], (await session.LoadAsync<SecretKeyRing>(Path, Ct))!.Keys.Keys);
+            Assert.NotNull(await session.LoadAsync<SecretVersionKey>(SecretVersionKey.IdFor(Path, 1), Ct));
+            Assert.NotNull(await session.LoadAsync<SecretVersionKey>(SecretVersionKey.IdFor(Path, 2), Ct));
+        }
+        var older = await Host.Send("GET", "/v1/secrets/" + Path + "?version=2");
+        Assert.Equal(200, older.Status());
+
+        var destroyed = await Host.Send("POST", "/v1/destroy/" + Path, """{"versions": [1]}""");
+        Assert.Equal(204, destroyed.Status());
+
+        await using (var session = Store.QuerySession(Database.Tenant))
+        {
+            Assert.Null(await session.LoadAsync<SecretVersionKey>(SecretVersionKey.IdFor(Path, 1), Ct));
+            Assert.NotNull(await session.LoadAsync<SecretVersionKey>(SecretVersionKey.IdFor(Path, 2), Ct));
+        }
+        Assert.Equal(410, (await Host.Send("GET", "/v1/secrets/" + Path + "?version=1")).Status());
+        Assert.Equal(200, (await Host.Send("GET", "/v1/secrets/" + Path + "?version=2")).Status());
+    }
 }
