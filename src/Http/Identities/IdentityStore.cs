@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Marten;
 using Npgsql;
 using ScaiVault.Domain.Identities;
+using ScaiVault.Http.Errors;
 
 namespace ScaiVault.Http.Identities;
 
@@ -41,7 +42,7 @@ public sealed class IdentityStore(IDocumentStore store)
                 await session.SaveChangesAsync(ct);
                 return events.Length > 0 ? DeliveryOutcome.Applied : DeliveryOutcome.Unchanged;
             }
-            catch (Exception e) when (ScaiVault.Http.Errors.ConcurrencyConflicts.IsConflict(e) && attempt < MaxAttempts)
+            catch (Exception e) when (ConcurrencyConflicts.IsConflict(e) && attempt < MaxAttempts)
             {
                 // Another delivery for this user landed between our read and our write: decide again on
                 // the new state. If it was a copy of this very delivery, the next attempt finds its id.

@@ -61,12 +61,14 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
             }
             catch (Exception e) when (ConcurrencyConflicts.IsConflict(e))
             {
-                if (cas is not null || attempt >= MaxAttempts)
+                if (cas is not null)
                 {
                     var latest = await CurrentVersionAsync(caller, path, ct);
                     return (null, ApiError.Conflict(SecretErrorCodes.CasMismatch,
                         $"Check-and-set failed: another write landed first; the current version is {latest}."));
                 }
+                if (attempt >= MaxAttempts)
+                    return (null, ApiError.Conflict("write_conflict", "Too many concurrent writes to this secret; retry the write."));
             }
         }
     }
