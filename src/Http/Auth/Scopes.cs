@@ -13,9 +13,10 @@ public static class Scopes
     public const string PoliciesWrite = "policies:write";
     public const string FederationRead = "federation:read";
     public const string FederationWrite = "federation:write";
+    public const string AuditRead = "audit:read";
     public const string Admin = "admin";
 
-    public static readonly string[] All = [SecretsRead, SecretsWrite, PoliciesWrite, FederationRead, FederationWrite, Admin];
+    public static readonly string[] All = [SecretsRead, SecretsWrite, PoliciesWrite, FederationRead, FederationWrite, AuditRead, Admin];
 
     public static bool HasScope(this ClaimsPrincipal user, string scope)
     {
