@@ -37,16 +37,15 @@ internal sealed class GcpAccessTokens(
         return credential.Token.AccessToken;
     }
 
-    /// <summary>Drops the loaded key, so the next call reads credentials_path again (after the token endpoint refused it).</summary>
-    public void Forget()
-    {
-        var old = Interlocked.Exchange(ref _credential, null);
-        old?.HttpClient.Dispose();
-    }
+    /// <summary>
+    /// Drops the loaded key, so the next call reads credentials_path again (after the token endpoint
+    /// refused it). The old credential is not disposed: a concurrent call may still be using it.
+    /// </summary>
+    public void Forget() => _credential = null;
 
     public void Dispose()
     {
-        Forget();
+        Interlocked.Exchange(ref _credential, null)?.HttpClient.Dispose();
         _loading.Dispose();
     }
 

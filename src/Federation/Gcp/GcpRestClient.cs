@@ -10,7 +10,7 @@ using Polly.Timeout;
 namespace ScaiVault.Federation.Gcp;
 
 /// <summary>One GSM answer, read whole (bodies are small: a payload is at most 64 KiB).</summary>
-internal sealed record GcpReply(HttpStatusCode StatusCode, byte[] Body, string? ErrorStatus, TimeSpan? RetryAfter)
+internal sealed record GcpReply(HttpStatusCode StatusCode, byte[] Body, string? ErrorStatus)
 {
     public bool IsSuccess => (int)StatusCode is >= 200 and < 300;
 
@@ -56,8 +56,6 @@ internal sealed class GcpRestClient
                 Delay = options.RetryBaseDelay,
                 MaxDelay = TimeSpan.FromSeconds(10),
                 ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && IsTransient(args.Outcome)),
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Result?.RetryAfter is { } after ? TimeSpan.FromTicks(Math.Min(after.Ticks, TimeSpan.FromSeconds(10).Ticks)) : (TimeSpan?)null),
             })
             .Build();
     }
@@ -77,7 +75,7 @@ internal sealed class GcpRestClient
         catch (HttpRequestException e)
         {
             throw new FederationBackendException(BackendFailure.Unavailable,
-                $"GCP Secret Manager could not be reached for {what} ({e.HttpRequestError}).");
+                $"GCP Secret Manager or its token endpoint could not be reached for {what} ({e.HttpRequestError}).");
         }
         catch (TokenResponseException e)
         {
@@ -132,8 +130,7 @@ internal sealed class GcpRestClient
         _countCall();
         using var response = await _http.SendAsync(request, ct);
         var bytes = await response.Content.ReadAsByteArrayAsync(ct);
-        var retryAfter = response.Headers.RetryAfter?.Delta;
-        return new GcpReply(response.StatusCode, bytes, response.IsSuccessStatusCode ? null : ErrorStatus(response, bytes), retryAfter);
+        return new GcpReply(response.StatusCode, bytes, response.IsSuccessStatusCode ? null : ErrorStatus(response, bytes));
     }
 
     /// <summary>The <c>status</c> of a google.rpc.Status error body; null for the HTML pages Google serves for unknown URLs.</summary>

@@ -19,7 +19,7 @@ public sealed partial class FakeGcpSecretManager
     private async Task<IResult> TokenEndpoint(HttpContext context)
     {
         Interlocked.Increment(ref _tokenRequests);
-        await DelayAsync(context);
+        if (TokenEndpointOutage) return OAuthError(503, "temporarily_unavailable", "The service is currently unavailable.");
         if (!context.Request.HasFormContentType) return OAuthError(400, "invalid_request", "Expected a form body.");
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         if (form["grant_type"] != JwtBearerGrant) return OAuthError(400, "unsupported_grant_type", "Invalid grant_type.");
@@ -33,7 +33,7 @@ public sealed partial class FakeGcpSecretManager
     private async Task<IResult> MetadataTokenEndpoint(HttpContext context)
     {
         Interlocked.Increment(ref _metadataTokenRequests);
-        await DelayAsync(context);
+        if (TokenEndpointOutage) return Results.Text("Service Unavailable", "text/plain", statusCode: 503);
         if (context.Request.Headers["Metadata-Flavor"] != "Google")
             return Results.Text("Missing Metadata-Flavor:Google header.", "text/html", statusCode: 403);
         var result = IssueToken();

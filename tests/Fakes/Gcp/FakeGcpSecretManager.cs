@@ -43,11 +43,14 @@ public sealed partial class FakeGcpSecretManager : IAsyncDisposable
 
     // ---- test controls ----
 
-    /// <summary>Delay before every API and token answer.</summary>
+    /// <summary>Delay before every API answer (token endpoints answer at once).</summary>
     public TimeSpan Latency { get; set; }
 
     /// <summary>Every API call answers 503 UNAVAILABLE while set.</summary>
     public bool Outage { get; set; }
+
+    /// <summary>The OAuth and metadata token endpoints answer 503 while set.</summary>
+    public bool TokenEndpointOutage { get; set; }
 
     /// <summary>Access answers carry a wrong <c>dataCrc32c</c> while set.</summary>
     public bool CorruptChecksums { get; set; }

@@ -56,6 +56,30 @@ public sealed class GcpSecretManagerFailureTests
         (await backend.ReadAsync("db", Ct)).ShouldNotBeNull();
     }
 
+    [Theory]
+    [InlineData("service_account")]
+    [InlineData("workload_identity")]
+    public async Task TokenEndpointDown_IsUnavailableAfterRetries_AndRecovers(string authMethod)
+    {
+        await using var bed = await GcpTestBed.StartAsync();
+        bed.Fake.Seed("db", "v");
+        var backend = authMethod == "service_account"
+            ? bed.Backend(("max_retries", 2))
+            : bed.Backend(("max_retries", 2), ("credentials_path", null), ("auth_method", authMethod), ("metadata_host", bed.Fake.MetadataHost));
+        bed.Fake.TokenEndpointOutage = true;
+
+        var e = await Should.ThrowAsync<FederationBackendException>(() => backend.ReadAsync("db", Ct));
+
+        e.Failure.ShouldBe(BackendFailure.Unavailable);
+        e.Message.ShouldContain("token endpoint");
+        (bed.Fake.TokenRequests + bed.Fake.MetadataTokenRequests).ShouldBe(3);
+        backend.OutboundCalls.ShouldBe(3);
+        bed.Fake.ApiCalls.ShouldBe(0);
+
+        bed.Fake.TokenEndpointOutage = false;
+        (await backend.ReadAsync("db", Ct)).ShouldNotBeNull();
+    }
+
     [Fact]
     public async Task NothingListening_IsUnavailable()
     {
@@ -78,7 +102,6 @@ public sealed class GcpSecretManagerFailureTests
         await using var bed = await GcpTestBed.StartAsync();
         bed.Fake.Seed("db", "v");
         var backend = bed.Backend(("timeout_seconds", 1));
-        await backend.CheckAsync(Ct);   // token in hand
         bed.Fake.Latency = TimeSpan.FromSeconds(30);
 
         var e = await Should.ThrowAsync<FederationBackendException>(() => backend.ReadAsync("db", Ct));
