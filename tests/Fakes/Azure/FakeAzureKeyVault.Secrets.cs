@@ -24,6 +24,8 @@ public sealed partial class FakeAzureKeyVault
         app.MapGet("/secrets/{name}", (string name, HttpContext http) => Guarded(http, () => Get(http, name, null)));
         app.MapGet("/secrets/{name}/{version}", (string name, string version, HttpContext http) => Guarded(http, () => Get(http, name, version)));
         app.MapPut("/secrets/{name}", (string name, HttpContext http) => Guarded(http, () => SetAsync(http, name)));
+        app.MapPatch("/secrets/{name}/{version}", (string name, string version, HttpContext http) => Guarded(http, () => UpdateAsync(http, name, version)));
+        app.MapDelete("/secrets/{name}", (string name, HttpContext http) => Guarded(http, () => Delete(http, name)));
     }
 
     /// <summary>What every vault API request goes through, in the service's order: latency, outage, auth, throttling.</summary>
@@ -92,6 +94,9 @@ public sealed partial class FakeAzureKeyVault
     {
         if (!NamePattern.IsMatch(name))
             return Error(400, "BadParameter", "The request URI contains an invalid name: " + name);
+        lock (_gate)
+            if (_deleted.ContainsKey(name))
+                return Error(409, "Conflict", $"Secret {name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.", "ObjectIsDeletedButRecoverable");
         JsonNode? body;
         try
         {
@@ -120,6 +125,60 @@ public sealed partial class FakeAzureKeyVault
         var bundle = Item(http, name, version, withVersion: true);
         bundle["value"] = value;
         return Results.Json(bundle);
+    }
+
+    /// <summary>PATCH: changes contentType, tags and attributes (enabled, exp, nbf) of one version; answers without value.</summary>
+    private async Task<IResult> UpdateAsync(HttpContext http, string name, string version)
+    {
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            return Error(400, "BadParameter", "The request body is not valid JSON.");
+        }
+        StoredVersion updated;
+        lock (_gate)
+        {
+            if (!_secrets.TryGetValue(name, out var secret)) return NotFound(name);
+            var index = secret.Versions.FindIndex(v => v.Id == version);
+            if (index < 0) return NotFound($"{name}/{version}");
+            var old = secret.Versions[index];
+            var attributes = body?["attributes"] as JsonObject;
+            updated = new StoredVersion
+            {
+                Id = old.Id,
+                Value = old.Value,
+                Created = old.Created,
+                ContentType = body?["contentType"] is { } ct ? ct.GetValue<string>() : old.ContentType,
+                Tags = body?["tags"] is JsonObject t ? t.ToDictionary(kv => kv.Key, kv => kv.Value?.GetValue<string>() ?? "") : old.Tags,
+                Enabled = attributes?["enabled"]?.GetValue<bool>() ?? old.Enabled,
+                Expires = attributes?["exp"] is { } e ? DateTimeOffset.FromUnixTimeSeconds(e.GetValue<long>()) : old.Expires,
+                NotBefore = attributes?["nbf"] is { } n ? DateTimeOffset.FromUnixTimeSeconds(n.GetValue<long>()) : old.NotBefore,
+            };
+            secret.Versions[index] = updated;
+            name = secret.Name;
+        }
+        return Results.Json(Item(http, name, updated, withVersion: true));
+    }
+
+    /// <summary>DELETE: soft-deletes every version (the vault has soft delete on); the name stays taken until purged.</summary>
+    private Task<IResult> Delete(HttpContext http, string name)
+    {
+        StoredSecret? secret;
+        lock (_gate)
+        {
+            if (!_secrets.Remove(name, out secret)) return Task.FromResult(NotFound(name));
+            _deleted[secret.Name] = secret;
+        }
+        var bundle = Item(http, secret.Name, secret.Versions[^1], withVersion: true);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        bundle["recoveryId"] = $"{Origin(http)}/deletedsecrets/{secret.Name}";
+        bundle["deletedDate"] = now;
+        bundle["scheduledPurgeDate"] = now + 90 * 86400;
+        return Task.FromResult(Results.Json(bundle));
     }
 
     /// <summary>One page of a list with an absolute nextLink carrying api-version, like the service.</summary>

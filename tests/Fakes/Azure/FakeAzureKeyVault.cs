@@ -18,6 +18,7 @@ public sealed partial class FakeAzureKeyVault : IAsyncDisposable
 
     private readonly object _gate = new();
     private readonly Dictionary<string, StoredSecret> _secrets = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, StoredSecret> _deleted = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string> _issuedTokens = new();   // token -> client id
     private readonly ConcurrentDictionary<string, int> _counts = new();
     private readonly ConcurrentQueue<string> _unmatched = new();
@@ -67,7 +68,7 @@ public sealed partial class FakeAzureKeyVault : IAsyncDisposable
     /// <summary>Requests no route answered (method and path): empty when the client spoke the protocol.</summary>
     public IReadOnlyCollection<string> Unmatched => [.. _unmatched];
 
-    /// <summary>Every value the fake holds or issued (values and tokens), to check nothing leaks into messages.</summary>
+    /// <summary>Every bearer token the fake issued, to check that none leaks into messages.</summary>
     public IReadOnlyCollection<string> IssuedTokens => [.. _issuedTokens.Keys];
 
     /// <summary>Adds a version to a secret (creating it) as if written directly in Azure; returns its version id.</summary>
@@ -81,6 +82,13 @@ public sealed partial class FakeAzureKeyVault : IAsyncDisposable
     public void SetEnabled(string name, string version, bool enabled)
     {
         lock (_gate) _secrets[name].Versions.Single(v => v.Id == version).Enabled = enabled;
+    }
+
+    /// <summary>Soft-deletes a secret as if deleted in Azure: gone from lists and reads, its name still taken (409 on set).</summary>
+    public void SoftDelete(string name)
+    {
+        lock (_gate)
+            if (_secrets.Remove(name, out var secret)) _deleted[secret.Name] = secret;
     }
 
     /// <summary>The stored versions of a secret, oldest first (for assertions on writes).</summary>

@@ -174,6 +174,32 @@ public sealed class AzureKeyVaultBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Writing_over_a_soft_deleted_secret_fails_with_Azures_conflict_code()
+    {
+        _h.Fake.Seed("retired", "old");
+        _h.Fake.SoftDelete("retired");
+        using var backend = _h.Backend();
+
+        var e = await Should.ThrowAsync<FederationBackendException>(() => backend.WriteAsync("retired", RemoteValues.Str("new"), Ct));
+
+        e.Failure.ShouldBe(BackendFailure.BadResponse);
+        e.Message.ShouldContain("409 Conflict");
+        (await backend.ReadAsync("retired", Ct)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task The_endpoint_override_wins_over_vault_url()
+    {
+        _h.Fake.Seed("via-endpoint", "yes");
+        var config = _h.Config();
+        config["vault_url"] = "https://contoso-kv.vault.azure.net/";
+        config["endpoint"] = _h.Fake.BaseAddress.ToString();
+        using var backend = _h.Backend(config);
+
+        (await backend.ReadAsync("via-endpoint", Ct))!.Text().ShouldBe("yes");
+    }
+
+    [Fact]
     public async Task A_string_value_that_is_not_UTF8_is_refused_before_any_request()
     {
         using var backend = _h.Backend();
@@ -247,16 +273,16 @@ public sealed class AzureKeyVaultBackendTests : IAsyncLifetime
     public async Task A_vault_slower_than_the_timeout_fails_as_timeout()
     {
         _h.Fake.Seed("slow", "value");
+        _h.Fake.Latency = TimeSpan.FromSeconds(30);
         var config = _h.Config();
-        config["timeout_ms"] = 200;
+        config["timeout_ms"] = 300;
         config["max_retries"] = 1;
         using var backend = _h.Backend(config);
-        (await backend.ReadAsync("slow", Ct)).ShouldNotBeNull();
 
-        _h.Fake.Latency = TimeSpan.FromSeconds(3);
         var e = await Should.ThrowAsync<FederationBackendException>(() => backend.ReadAsync("slow", Ct));
 
         e.Failure.ShouldBe(BackendFailure.Timeout);
+        backend.OutboundCalls.ShouldBe(2);     // the first try and one retry, each cut off by the timeout
     }
 
     [Fact]
