@@ -21,7 +21,7 @@ public sealed class AzureKeyVaultBackend : IFederationBackend
     private readonly AzureTransport.CallCounter _counter = new();
     private readonly HttpPipelineTransport _transport;
     private readonly SemaphoreSlim _connecting = new(1, 1);
-    private SecretClient? _client;
+    private volatile SecretClient? _client;
 
     public AzureKeyVaultBackend(AzureKeyVaultConfig config, ICredentialSource credentials)
     {
