@@ -196,7 +196,7 @@ public sealed class AzureKeyVaultBackend : IFederationBackend
         || host.EndsWith(".vault.microsoftazure.de", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Runs one SDK call, turning its failures into port failures (404 and disabled stay distinguishable).</summary>
-    private static async Task<T> Call<T>(string operation, CancellationToken ct, Func<Task<T>> call)
+    private async Task<T> Call<T>(string operation, CancellationToken ct, Func<Task<T>> call)
     {
         try
         {
@@ -212,7 +212,10 @@ public sealed class AzureKeyVaultBackend : IFederationBackend
         }
         catch (Exception e) when (AzureFailures.IsMapped(e, ct))
         {
-            throw AzureFailures.Map(e, operation, ct);
+            var failure = AzureFailures.Map(e, operation, ct);
+            // Refused credentials may have been rotated in ScaiVault since: the next call reads them again.
+            if (failure.Failure == BackendFailure.AccessDenied) _client = null;
+            throw failure;
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {

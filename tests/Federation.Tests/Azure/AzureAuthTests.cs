@@ -42,6 +42,20 @@ public sealed class AzureAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_refusal_the_credential_secret_is_read_again_so_a_rotation_takes_effect()
+    {
+        _h.Credentials.Add(AzureHarness.CredentialsPath,
+            new { tenant_id = _h.Fake.TenantId, client_id = AzureHarness.ClientId, client_secret = "expired-secret" });
+        using var backend = _h.Backend();
+        (await Should.ThrowAsync<FederationBackendException>(() => backend.ReadAsync("probe", Ct))).Failure.ShouldBe(BackendFailure.AccessDenied);
+
+        _h.Credentials.Add(AzureHarness.CredentialsPath,
+            new { tenant_id = _h.Fake.TenantId, client_id = AzureHarness.ClientId, client_secret = AzureHarness.ClientSecret });
+
+        (await backend.ReadAsync("probe", Ct))!.Text().ShouldBe("ok");
+    }
+
+    [Fact]
     public async Task Certificate_in_PEM_signs_a_client_assertion_the_token_endpoint_verifies()
     {
         using var certificate = TestCertificates.CreateClientCertificate("scaivault-kv-reader");
