@@ -44,6 +44,8 @@ public sealed partial class FakeAzureKeyVault
                 $"Bearer authorization=\"{BaseAddress.GetLeftPart(UriPartial.Authority)}/{TenantId}\", resource=\"{VaultResource}\"";
             return Error(401, "Unauthorized", "AKV10000: Request is missing a Bearer or PoP token.");
         }
+        if (DenyAccess)
+            return Error(403, "Forbidden", "Caller is not authorized to perform action on resource. Action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'", "ForbiddenByRbac");
         if (Interlocked.Decrement(ref _throttleRemaining) >= 0)
         {
             Bump("throttled");

@@ -56,6 +56,9 @@ public sealed partial class FakeAzureKeyVault : IAsyncDisposable
     /// <summary>While true every vault API request answers 503 ServiceUnavailable.</summary>
     public bool Outage { get; set; }
 
+    /// <summary>While true every authenticated vault API request answers 403 Forbidden (ForbiddenByRbac): the identity lacks a role.</summary>
+    public bool DenyAccess { get; set; }
+
     /// <summary>Seconds sent in Retry-After with throttled answers.</summary>
     public int RetryAfterSeconds { get; set; }
 

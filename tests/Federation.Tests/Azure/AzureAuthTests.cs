@@ -42,6 +42,18 @@ public sealed class AzureAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_identity_without_a_role_on_the_vault_is_access_denied_not_a_missing_secret()
+    {
+        _h.Fake.DenyAccess = true;
+        using var backend = _h.Backend();
+
+        var e = await Should.ThrowAsync<FederationBackendException>(() => backend.ReadAsync("probe", Ct));
+
+        e.Failure.ShouldBe(BackendFailure.AccessDenied);
+        e.Message.ShouldContain("403 Forbidden");
+    }
+
+    [Fact]
     public async Task After_a_refusal_the_credential_secret_is_read_again_so_a_rotation_takes_effect()
     {
         _h.Credentials.Add(AzureHarness.CredentialsPath,
