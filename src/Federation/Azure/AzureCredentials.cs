@@ -13,7 +13,8 @@ namespace ScaiVault.Federation.Azure;
 /// secret at <c>config.credentials_path</c> is a JSON object:
 /// <c>{"tenant_id","client_id","client_secret"}</c>, or <c>{"tenant_id","client_id","certificate_pem"}</c>
 /// (certificate and unencrypted PKCS#8/RSA private key in PEM), or
-/// <c>{"tenant_id","client_id","certificate_pfx_base64","certificate_password"?}</c>.
+/// <c>{"tenant_id","client_id","certificate_pfx_base64","certificate_password"?}</c>; tenant_id and
+/// client_id may instead be in the config.
 /// Values stay in memory; messages name the missing field, never its value.
 /// </summary>
 internal static class AzureCredentials
@@ -28,7 +29,7 @@ internal static class AzureCredentials
         {
             // Azure.Identity finds the host's identity endpoint itself (IMDS, App Service, Arc, ... from the
             // environment); client_id selects a user-assigned identity.
-            var id = config.ManagedIdentityClientId is { } clientId
+            var id = config.ClientId is { } clientId
                 ? ManagedIdentityId.FromUserAssignedClientId(clientId)
                 : ManagedIdentityId.SystemAssigned;
             var options = Configure(new ManagedIdentityCredentialOptions(id), config, transport, counter);
@@ -36,8 +37,8 @@ internal static class AzureCredentials
         }
 
         var secret = await ReadCredentialsAsync(config.CredentialsPath!, source, ct);
-        var tenantId = Required(secret, "tenant_id", config.CredentialsPath!);
-        var clientIdValue = Required(secret, "client_id", config.CredentialsPath!);
+        var tenantId = Identifier(secret, "tenant_id", config.TenantId, config.CredentialsPath!);
+        var clientIdValue = Identifier(secret, "client_id", config.ClientId, config.CredentialsPath!);
         if (config.AuthMethod == AzureAuthMethod.ClientSecret)
         {
             var options = Configure(new ClientSecretCredentialOptions(), config, transport, counter);
@@ -100,6 +101,16 @@ internal static class AzureCredentials
         }
         throw new FederationBackendException(BackendFailure.CredentialsUnusable,
             $"The Azure credentials secret '{path}' is not a JSON object with tenant_id, client_id and client_secret or a certificate.");
+    }
+
+    private static string Identifier(JsonElement secret, string field, string? fromConfig, string path)
+    {
+        var fromSecret = Optional(secret, field);
+        if (fromSecret is not null && fromConfig is not null && !string.Equals(fromSecret, fromConfig, StringComparison.OrdinalIgnoreCase))
+            throw new FederationBackendException(BackendFailure.CredentialsUnusable,
+                $"The Azure credentials secret '{path}' and config.{field} name different values for '{field}'.");
+        return fromSecret ?? fromConfig ?? throw new FederationBackendException(BackendFailure.CredentialsUnusable,
+            $"The Azure credentials secret '{path}' has no string field '{field}' and the config has no {field}.");
     }
 
     private static string Required(JsonElement secret, string field, string path) =>

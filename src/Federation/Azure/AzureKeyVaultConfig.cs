@@ -18,7 +18,8 @@ public sealed record AzureKeyVaultConfig(
     Uri VaultUri,
     AzureAuthMethod AuthMethod,
     string? CredentialsPath,
-    string? ManagedIdentityClientId,
+    string? TenantId,
+    string? ClientId,
     Uri? AuthorityHost,
     X509Certificate2Collection? TrustedCa,
     TimeSpan NetworkTimeout,
@@ -31,7 +32,7 @@ public sealed record AzureKeyVaultConfig(
 
     private static readonly string[] KnownFields =
     [
-        "vault_url", "endpoint", "auth_method", "credentials_path", "client_id", "authority_host", "ca_cert",
+        "vault_url", "endpoint", "auth_method", "credentials_path", "tenant_id", "client_id", "authority_host", "ca_cert",
         "timeout_ms", "max_retries", "retry_delay_ms",
     ];
 
@@ -94,9 +95,12 @@ public sealed record AzureKeyVaultConfig(
         if (credentialsPath is not null && !Domain.Secrets.SecretPath.TryValidate(credentialsPath, out var pathError))
             errors.Add(new("config.credentials_path", pathError));
 
+        // Not secrets: they may sit in the config or in the credentials secret (the secret's must then agree).
+        // client_id picks a user-assigned managed identity, or names the app registration.
+        var tenantId = ReadString(config, "tenant_id", errors);
+        if (tenantId is not null && !tenantId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.'))
+            errors.Add(new("config.tenant_id", "A tenant id (GUID) or domain name such as contoso.onmicrosoft.com."));
         var clientId = ReadString(config, "client_id", errors);
-        if (clientId is not null && authMethod is not AzureAuthMethod.ManagedIdentity)
-            errors.Add(new("config.client_id", "Only for managed_identity (a user-assigned identity); for client_secret and certificate the client id is in the credentials secret."));
 
         var authorityHost = ReadUri(config, "authority_host", errors);
         if (authorityHost is not null && authMethod is AzureAuthMethod.ManagedIdentity)
@@ -124,7 +128,7 @@ public sealed record AzureKeyVaultConfig(
         var retryDelayMs = ReadInt(config, "retry_delay_ms", 1, 60_000, DefaultRetryDelayMs, errors);
 
         if (errors.Count == 0 && uri is not null && authMethod is not null)
-            parsed = new AzureKeyVaultConfig(uri, authMethod.Value, credentialsPath, clientId, authorityHost, trustedCa,
+            parsed = new AzureKeyVaultConfig(uri, authMethod.Value, credentialsPath, tenantId, clientId, authorityHost, trustedCa,
                 TimeSpan.FromMilliseconds(timeoutMs), maxRetries, TimeSpan.FromMilliseconds(retryDelayMs));
         return errors;
     }

@@ -29,6 +29,28 @@ public sealed class AzureAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tenant_and_client_id_may_sit_in_the_config_with_only_the_secret_in_the_credentials_secret()
+    {
+        _h.Credentials.Add("infra/azure/only-secret", new { client_secret = AzureHarness.ClientSecret });
+        _h.Credentials.Add("infra/azure/other-tenant",
+            new { tenant_id = "another-tenant", client_id = AzureHarness.ClientId, client_secret = AzureHarness.ClientSecret });
+        var config = _h.Config();
+        config["tenant_id"] = _h.Fake.TenantId;
+        config["client_id"] = AzureHarness.ClientId;
+        config["credentials_path"] = "infra/azure/only-secret";
+        var disagreeing = _h.Config();
+        disagreeing["tenant_id"] = _h.Fake.TenantId;
+        disagreeing["credentials_path"] = "infra/azure/other-tenant";
+        using var backend = _h.Backend(config);
+        using var confused = _h.Backend(disagreeing);
+
+        (await backend.ReadAsync("probe", Ct))!.Text().ShouldBe("ok");
+        var e = await Should.ThrowAsync<FederationBackendException>(() => confused.ReadAsync("probe", Ct));
+        e.Failure.ShouldBe(BackendFailure.CredentialsUnusable);
+        e.Message.ShouldContain("tenant_id");
+    }
+
+    [Fact]
     public async Task A_wrong_client_secret_is_access_denied()
     {
         _h.Credentials.Add(AzureHarness.CredentialsPath,
