@@ -30,6 +30,10 @@ the same machine, not absolute capacity figures.
 
 - **read**: `GET /v1/secrets/bench/read`, a 1 KB json secret (the current version: one batched
   Marten query for the secret state and its key ring, an AES-GCM unwrap and open).
+- **read, audit disabled**: the same read from a second ScaiVault process on the same database,
+  started with the benchmark-only `SCAIVAULT_AUDIT_DISABLED_FOR_BENCHMARK` (docs/audit.md): what the
+  audit guarantee (entry durable before the response, group commit) costs a read. Aim: audited reads
+  ≥ 70% of unaudited.
 - **write**: `PUT /v1/secrets/bench/write-NN`, the same 1 KB json body, no `cas`, spread round-robin
   over 64 new paths (each wrk thread writes its own half of them, so the requests in flight at one
   time almost always go to different paths; the warm-up writes go to `bench/warmup-NN`). Each write
