@@ -96,25 +96,53 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, Au
         var userAgent = context.Request.Headers.UserAgent.ToString();
         return new AuditEntryRecorded(
             ChainId: "", Sequence: 0, PrevHash: "", Hash: "",
-            RequestId: context.TraceIdentifier,
+            RequestId: Printable(context.TraceIdentifier),
             At: at,
-            TenantId: tenant,
-            IdentityId: authenticated ? user.FindFirstValue(CallerClaims.Subject) ?? AuditIdentities.Anonymous : AuditIdentities.Anonymous,
-            ActorId: authenticated ? ActorOf(user) : null,
-            HomeTenantId: home is not null && home != tenant ? home : null,
+            TenantId: Printable(tenant),
+            IdentityId: Printable(authenticated ? user.FindFirstValue(CallerClaims.Subject) ?? AuditIdentities.Anonymous : AuditIdentities.Anonymous),
+            ActorId: Printable(authenticated ? ActorOf(user) : null),
+            HomeTenantId: Printable(home is not null && home != tenant ? home : null),
             TokenHmac: BearerToken(context) is { Length: > 0 } token ? hmac.Hash(token) : null,
-            Action: AuditActions.For(context),
+            Action: Printable(AuditActions.For(context)),
             Method: context.Request.Method,
-            Target: target.Length > MaxTarget ? target[..MaxTarget] : target,
-            Path: facts.Path is { Length: > 0 } path ? path : RoutePath(context),
+            Target: Printable(target.Length > MaxTarget ? target[..MaxTarget] : target),
+            Path: Printable(facts.Path is { Length: > 0 } path ? path : RoutePath(context)),
             Version: facts.Version,
-            Source: facts.Source,
+            Source: Printable(facts.Source),
             Outcome: AuditOutcome.From(status),
             Status: status,
-            ErrorCode: facts.ErrorCode ?? (status >= 400 ? ErrorCodeOf(held) : null),
+            ErrorCode: Printable(facts.ErrorCode ?? (status >= 400 ? ErrorCodeOf(held) : null)),
             DurationMs: Math.Round(duration.TotalMilliseconds, 3),
             ClientAddress: context.Connection.RemoteIpAddress?.ToString(),
-            UserAgent: userAgent.Length == 0 ? null : userAgent.Length > MaxUserAgent ? userAgent[..MaxUserAgent] : userAgent);
+            UserAgent: Printable(userAgent.Length == 0 ? null : userAgent.Length > MaxUserAgent ? userAgent[..MaxUserAgent] : userAgent));
+    }
+
+    /// <summary>
+    /// What a hostile request puts in its path or headers goes into the entry as visible text: control
+    /// characters become <c>\xNN</c> and lone surrogates U+FFFD. PostgreSQL refuses a NUL in jsonb, and one
+    /// refused entry would fail its whole batch, i.e. other callers' requests.
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+    public static string? Printable(string? value)
+    {
+        if (value is null) return null;
+        var clean = true;
+        for (var i = 0; i < value.Length && clean; i++)
+            clean = !char.IsControl(value[i]) && !char.IsSurrogate(value[i]);
+        if (clean) return value;
+        var text = new System.Text.StringBuilder(value.Length + 16);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                text.Append(c).Append(value[++i]);
+            }
+            else if (char.IsSurrogate(c)) text.Append('\uFFFD');
+            else if (char.IsControl(c)) text.Append("\\x").Append(((int)c).ToString("x2"));
+            else text.Append(c);
+        }
+        return text.ToString();
     }
 
     private static string? BearerToken(HttpContext context)

@@ -121,6 +121,8 @@ public sealed partial class EveryRequestIsAuditedTests(AppFixture fixture) : Aud
     [InlineData("GET", "/v1/no-such-route", 404, AuditActions.Unmatched)]
     [InlineData("PATCH", "/v1/policies", 405, AuditActions.Unmatched)]
     [InlineData("GET", "/v1/secrets/a/../b", 400, "secret.read")]
+    [InlineData("GET", "/v1/secrets/a%0Ab", 400, "secret.read")]     // control characters (NUL: HostilePathTests)
+    [InlineData("GET", "/v1/no%0Aroute", 404, AuditActions.Unmatched)]
     public async Task OddRequests_AreAuditedToo(string method, string url, int expected, string action)
     {
         var (status, entries) = await Call(method, url, AppFixture.RootToken, null);
@@ -128,6 +130,7 @@ public sealed partial class EveryRequestIsAuditedTests(AppFixture fixture) : Aud
         var entry = Assert.Single(entries);
         Assert.Equal((expected, action), (entry.Status, entry.Action));
         Assert.Equal(AuditOutcome.Invalid, entry.Outcome);
+        Assert.DoesNotContain(entry.Target, char.IsControl);
     }
 
     [Fact]
