@@ -30,6 +30,10 @@ the same machine, not absolute capacity figures.
 
 - **read**: `GET /v1/secrets/bench/read`, a 1 KB json secret (the current version: one batched
   Marten query for the secret state and its key ring, an AES-GCM unwrap and open).
+- **read, audit disabled**: the same read from a second ScaiVault process on the same database,
+  started with the benchmark-only `SCAIVAULT_AUDIT_DISABLED_FOR_BENCHMARK` (docs/audit.md): what the
+  audit guarantee (entry durable before the response, group commit) costs a read. Aim: audited reads
+  ≥ 70% of unaudited.
 - **write**: `PUT /v1/secrets/bench/write-NN`, the same 1 KB json body, no `cas`, spread round-robin
   over 64 new paths (each wrk thread writes its own half of them, so the requests in flight at one
   time almost always go to different paths; the warm-up writes go to `bench/warmup-NN`). Each write
@@ -123,24 +127,28 @@ def main():
         p.add_argument("--" + name, default="")
     a = p.parse_args()
 
-    parsed = {name: parse_load(a.results, name) for name in ("floor", "read", "write")}
+    parsed = {name: parse_load(a.results, name) for name in ("floor", "read", "read-unaudited", "write")}
     runs = {name: parsed[name][0] for name in parsed}
     cpu = {name: parsed[name][1] for name in parsed}
     floor, read, write = runs["floor"], runs["read"], runs["write"]
     ratio = read["rps"] / floor["rps"]
     ratio_aim = ratio >= 0.5
+    unaudited = runs["read-unaudited"]
+    audit_ratio = read["rps"] / unaudited["rps"]
+    audit_aim = audit_ratio >= 0.7
     p99_aim = read["p99_us"] < 10_000
 
     labels = {
         "floor": "floor: `GET /row/1` (bare minimal API + Npgsql PK SELECT)",
         "read": "ScaiVault read: `GET /v1/secrets/bench/read`",
+        "read-unaudited": "same read, audit step disabled (benchmark-only switch)",
         "write": f"ScaiVault write: `PUT /v1/secrets/bench/write-NN` ({a.put_paths} paths, no cas)",
     }
     def c(name, key, unit=""):
         return f"{cpu[name][key]:,}{unit}" if key in cpu[name] else "?"
 
     rows = []
-    for name in ("read", "write", "floor"):
+    for name in ("read", "read-unaudited", "write", "floor"):
         r = runs[name]
         rows.append(
             f"| {labels[name]} | {r['rps']:,.0f} | {ms(r['p50_us'])} | {ms(r['p90_us'])} | {ms(r['p99_us'])} "
@@ -155,7 +163,7 @@ def main():
 
 - Date: {a.date}
 - Command: `{a.command}`
-- Load: `wrk -t{a.threads} -c{a.connections} --latency --timeout 5s -s ops/bench/wrk.lua`, {a.duration} s measured per load after a {a.warmup} s warm-up with the same settings. The floor and the reads were measured in {a.rounds} alternating slices of {int(a.duration) // max(1, int(a.rounds))} s each (so that both see the same machine load; percentiles are merged over the slices), then the writes in one run. The processes stay up for the whole run.
+- Load: `wrk -t{a.threads} -c{a.connections} --latency --timeout 5s -s ops/bench/wrk.lua`, {a.duration} s measured per load after a {a.warmup} s warm-up with the same settings. The floor, the reads and the unaudited reads were measured in {a.rounds} rotating slices of {int(a.duration) // max(1, int(a.rounds))} s each (so that both see the same machine load; percentiles are merged over the slices), then the writes in one run. The processes stay up for the whole run.
 - Machine: {a.nproc} cores ({a.cpu}), memory {a.mem}; Linux {a.kernel}; .NET SDK {a.dotnet}, PostgreSQL {a.postgres} ({'fsync off' if a.pg_fast == '1' else 'fsync on, default durability'}), wrk {a.wrk}.
 - Machine before the loads: {a.busy_before} busy (load average {a.load_before}); after: load average {a.load_after}.
 - Response sizes: ScaiVault read {a.read_bytes} bytes, floor {a.floor_bytes} bytes (the 1 KB value plus ScaiVault's version fields and metadata).
@@ -163,6 +171,8 @@ def main():
 | load | requests/s | p50 | p90 | p99 | max | requests | socket errors / non-2xx | server CPU per request | PostgreSQL CPU per request | machine busy / taken by other processes |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 {chr(10).join(rows)}
+
+**Audited reads / unaudited reads: {audit_ratio:.1%}** ({read['rps']:,.0f}/s against {unaudited['rps']:,.0f}/s; aim ≥ 70%: {mark(audit_aim)}). The unaudited figure comes from a second ScaiVault process on the same database started with `SCAIVAULT_AUDIT_DISABLED_FOR_BENCHMARK` (benchmark-only, see docs/audit.md).
 
 **ScaiVault reads / floor reads: {ratio:.1%}** (aim ≥ 50%: {mark(ratio_aim)}). Read p99 {ms(read['p99_us'])} at {a.connections} connections (aim < 10 ms: {mark(p99_aim)}).
 
@@ -191,16 +201,17 @@ load are compared with a quiet machine.
         f"| {a.date} | {read['rps']:,.0f} | {ms(read['p50_us'])} | {ms(read['p99_us'])} | {write['rps']:,.0f} "
         f"| {ms(write['p50_us'])} | {ms(write['p99_us'])} | {floor['rps']:,.0f} | {ms(floor['p99_us'])} | {ratio:.1%} "
         f"| {c('read', 'app_us')} + {c('read', 'pg_us')} / {c('write', 'app_us')} + {c('write', 'pg_us')} / {c('floor', 'app_us')} + {c('floor', 'pg_us')} "
-        f"| {cpu_cell('floor')} / {cpu_cell('read')} / {cpu_cell('write')} | {a.note.replace('|', '/')} |\n")
+        f"| {cpu_cell('floor')} / {cpu_cell('read')} / {cpu_cell('write')} | audited/unaudited reads {audit_ratio:.1%} ({unaudited['rps']:,.0f}/s unaudited); {a.note.replace('|', '/')} |\n")
 
     print()
-    print(f"{'load':<8}{'requests/s':>12}{'p50':>11}{'p90':>11}{'p99':>11}{'max':>11}{'err/non2xx':>11}"
+    print(f"{'load':<15}{'requests/s':>12}{'p50':>11}{'p90':>11}{'p99':>11}{'max':>11}{'err/non2xx':>11}"
           f"{'app us/req':>11}{'pg us/req':>10}{'busy/other':>11}")
-    for name in ("read", "write", "floor"):
+    for name in ("read", "read-unaudited", "write", "floor"):
         r = runs[name]
-        print(f"{name:<8}{r['rps']:>12,.0f}{ms(r['p50_us']):>11}{ms(r['p90_us']):>11}{ms(r['p99_us']):>11}"
+        print(f"{name:<15}{r['rps']:>12,.0f}{ms(r['p50_us']):>11}{ms(r['p90_us']):>11}{ms(r['p99_us']):>11}"
               f"{ms(r['max_us']):>11}{str(r['errors']) + '/' + str(r['non2xx']):>11}"
               f"{c(name, 'app_us'):>11}{c(name, 'pg_us'):>10}{c(name, 'busy_pct', '%') + '/' + c(name, 'other_pct', '%'):>11}")
+    print(f"audited/unaudited reads = {audit_ratio:.1%} (aim >= 70%: {'met' if audit_aim else 'missed'})")
     print(f"reads/floor = {ratio:.1%} (aim >= 50%: {'met' if ratio_aim else 'missed'}); "
           f"read p99 {ms(read['p99_us'])} (aim < 10 ms: {'met' if p99_aim else 'missed'})")
     if any(runs[n]["errors"] or runs[n]["non2xx"] for n in runs):

@@ -8,6 +8,9 @@
 # (installed from apt when absent) measures, each after a warm-up and for a fixed duration:
 #   floor  GET /row/1 of the floor app: one primary-key SELECT of a 1 KB row with Npgsql
 #   read   GET /v1/secrets/bench/read  (1 KB json secret)
+#   read-unaudited  the same read from a second ScaiVault process started with the audit step disabled
+#          (SCAIVAULT_AUDIT_DISABLED_FOR_BENCHMARK, benchmark-only; see docs/audit.md), to measure what
+#          auditing costs: the report gives audited reads / unaudited reads (aim >= 70%)
 #   write  PUT /v1/secrets/bench/write-NN, no cas, round-robin over BENCH_PUT_PATHS new paths (the
 #          warm-up writes go to bench/warmup-NN)
 # prints a summary and writes the figures into docs/benchmarks.md (the block between the
@@ -68,6 +71,7 @@ log() { echo "[bench] $*" >&2; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 vault_pid=""
+bare_pid=""
 floor_pid=""
 services_started=0
 
@@ -83,6 +87,7 @@ stop_pid() {
 cleanup() {
   set +e
   stop_pid "$vault_pid" ScaiVault
+  stop_pid "$bare_pid" "ScaiVault without audit"
   stop_pid "$floor_pid" "the floor app"
   [ "$services_started" = 1 ] && ops/services.sh stop
   # keep the logs and raw wrk output, drop the database files
@@ -114,12 +119,18 @@ set -a; . "$SCAIVAULT_DATA_DIR/services.env"; set +a
 token="svr_bench_$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')"
 vault_port="$(free_port)"
 floor_port="$(free_port)"
+bare_port="$(free_port)"
 vault="http://127.0.0.1:$vault_port"
 floor="http://127.0.0.1:$floor_port"
+bare="http://127.0.0.1:$bare_port"
 
 log "starting ScaiVault on $vault"
 SCAIVAULT_ROOT_TOKEN="$token" dotnet "$vault_dll" --urls "$vault" >"$results/scaivault.log" 2>&1 &
 vault_pid=$!
+log "starting ScaiVault with the audit step disabled (benchmark comparison only) on $bare"
+SCAIVAULT_ROOT_TOKEN="$token" SCAIVAULT_AUDIT_DISABLED_FOR_BENCHMARK=i-understand-requests-are-not-audited \
+  dotnet "$vault_dll" --urls "$bare" >"$results/scaivault-unaudited.log" 2>&1 &
+bare_pid=$!
 log "starting the floor app on $floor"
 FLOOR_DB="$SCAIVAULT_DB" dotnet "$floor_dll" --urls "$floor" >"$results/floor.log" 2>&1 &
 floor_pid=$!
@@ -135,6 +146,7 @@ wait_ready() {
 }
 wait_ready "$vault/readyz" "$vault_pid" ScaiVault scaivault.log
 wait_ready "$floor/healthz" "$floor_pid" "the floor app" floor.log
+wait_ready "$bare/readyz" "$bare_pid" "ScaiVault without audit" scaivault-unaudited.log
 
 # A 1 KB json secret: {"value":"xxx..."} serialises to exactly 1024 bytes, as does the floor's row.
 data="{\"value\":\"$(printf 'x%.0s' $(seq 1 1012))\"}"
@@ -147,6 +159,9 @@ read_bytes="$(curl -s -o "$results/read.json" -w '%{size_download}' -H "Authoriz
 floor_bytes="$(curl -s -o "$results/floor.json" -w '%{size_download}' "$floor/row/1")"
 grep -q "$data" "$results/read.json" || { log "reading the seeded secret did not give it back"; exit 1; }
 grep -q "$data" "$results/floor.json" || { log "the floor did not give its row back"; exit 1; }
+curl -s -D "$results/read-unaudited.headers" -o "$results/read-unaudited.json" -H "Authorization: Bearer $token" "$bare/v1/secrets/bench/read" >/dev/null
+grep -q "$data" "$results/read-unaudited.json" || { log "the unaudited process did not give the secret back"; exit 1; }
+grep -qi '^X-ScaiVault-Audit: disabled' "$results/read-unaudited.headers" || { log "the comparison process is audited: the switch did not take"; exit 1; }
 
 export BENCH_TOKEN="" BENCH_MODE=get BENCH_THREADS="$threads" BENCH_PUT_PATHS="$put_paths"
 export BENCH_PUT_BODY="$body"
@@ -196,15 +211,21 @@ floor_run() { BENCH_TOKEN="" BENCH_MODE=get "$@"; }
 read_run() { BENCH_TOKEN="$token" BENCH_MODE=get "$@"; }
 floor_run warm floor "$floor/row/1"
 read_run warm read "$vault/v1/secrets/bench/read"
-log "floor and read: measuring ${duration}s each in $rounds alternating slices of ${slice}s ($threads threads, $connections connections)"
+read_run warm read-unaudited "$bare/v1/secrets/bench/read"
+log "floor, read and unaudited read: measuring ${duration}s each in $rounds rotating slices of ${slice}s ($threads threads, $connections connections)"
 for r in $(seq 1 "$rounds"); do
-  if [ $((r % 2)) = 1 ]; then
-    floor_run measure floor "$r" "$slice" "$floor/row/1" "$floor_pid"
-    read_run measure read "$r" "$slice" "$vault/v1/secrets/bench/read" "$vault_pid"
-  else
-    read_run measure read "$r" "$slice" "$vault/v1/secrets/bench/read" "$vault_pid"
-    floor_run measure floor "$r" "$slice" "$floor/row/1" "$floor_pid"
-  fi
+  case $((r % 3)) in
+    1) order="floor read read-unaudited" ;;
+    2) order="read read-unaudited floor" ;;
+    *) order="read-unaudited floor read" ;;
+  esac
+  for load in $order; do
+    case "$load" in
+      floor) floor_run measure floor "$r" "$slice" "$floor/row/1" "$floor_pid" ;;
+      read) read_run measure read "$r" "$slice" "$vault/v1/secrets/bench/read" "$vault_pid" ;;
+      read-unaudited) read_run measure read-unaudited "$r" "$slice" "$bare/v1/secrets/bench/read" "$bare_pid" ;;
+    esac
+  done
 done
 
 # Writes, in one run. The warm-up writes go to other paths, so that the measured writes start on

@@ -1,3 +1,4 @@
+using ScaiVault.Domain.Audit;
 using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Identities;
 using ScaiVault.Domain.Secrets;
@@ -27,5 +28,6 @@ public static class EventTypes
         (typeof(GroupMemberAdded), "group_member_added"),
         (typeof(GroupMemberRemoved), "group_member_removed"),
         (typeof(IdentityDeleted), "identity_deleted"),
+        (typeof(AuditEntryRecorded), "audit_entry_recorded"),
     ];
 }

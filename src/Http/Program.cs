@@ -1,4 +1,5 @@
 using JasperFx;
+using ScaiVault.Http.Audit;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Errors;
 using ScaiVault.Http.Setup;
@@ -20,8 +21,10 @@ builder.AddScaiVaultSecurity(settings);
 builder.AddScaiVaultIdentities(settings);
 builder.AddScaiVaultMessaging();
 builder.AddScaiVaultFeatures();
+builder.AddScaiVaultAudit(settings);
 
 var app = builder.Build();
+app.UseScaiVaultAudit();
 app.UseMiddleware<RequestEnvelopeMiddleware>();
 app.UseAuthentication();
 app.UseMiddleware<TenantPrefixMiddleware>();

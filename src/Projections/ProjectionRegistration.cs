@@ -1,5 +1,6 @@
 using JasperFx.Events.Projections;
 using Marten;
+using ScaiVault.Projections.Audit;
 using ScaiVault.Projections.Policies;
 using ScaiVault.Projections.Identities;
 using ScaiVault.Projections.Secrets;
@@ -16,6 +17,8 @@ public static class ProjectionRegistration
         // Inline too: a policy change must be seen by the very next evaluation, never after a daemon's lag.
         opts.Projections.Add<PolicyProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<IdentityProjection>(ProjectionLifecycle.Inline);
+        // Async: a request waits for its audit event to be durable, never for the query view of it.
+        opts.Projections.Add<AuditLogProjection>(ProjectionLifecycle.Async);
         return opts;
     }
 }

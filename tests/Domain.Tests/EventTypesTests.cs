@@ -26,6 +26,7 @@ public sealed class EventTypesTests
             "GroupMemberAdded=group_member_added",
             "GroupMemberRemoved=group_member_removed",
             "IdentityDeleted=identity_deleted",
+            "AuditEntryRecorded=audit_entry_recorded",
         ]);
     }
 }

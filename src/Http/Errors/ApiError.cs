@@ -55,4 +55,6 @@ public static class ErrorCodes
     public const string Internal = "internal_error";
     public const string DecryptionFailed = "decryption_failed";
     public const string Unavailable = "service_unavailable";
+    public const string AuditUnavailable = "audit_unavailable";
+    public const string InvalidTime = "invalid_time";
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
+using ScaiVault.Http.Audit;
 using ScaiVault.Http.Auth;
 using Wolverine.Http;
 
@@ -15,6 +16,7 @@ public static class DeleteSecretEndpoint
     public static async Task<IResult> Delete(HttpContext context, ClaimsPrincipal user, SecretStore secrets, PathAccess access)
     {
         if (!SecretRoute.TryGetPath(context, "/v1/secrets/", out var path, out var pathError)) return pathError.ToResult();
+        context.Audit().Path = path;
         if (await access.CheckAsync(user.ToCaller(), PolicyAction.Delete, path, context.RequestAborted) is { } denied) return denied.ToResult();
         var error = await secrets.ChangeAsync(user.ToCaller(), path, SecretDecisions.DeleteSecret, context.RequestAborted);
         return error?.ToResult() ?? Results.NoContent();

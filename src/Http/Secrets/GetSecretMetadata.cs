@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
+using ScaiVault.Http.Audit;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Json;
 using Wolverine.Http;
@@ -16,6 +17,7 @@ public static class GetSecretMetadataEndpoint
     public static async Task<IResult> Get(HttpContext context, ClaimsPrincipal user, SecretStore secrets, PathAccess access)
     {
         if (!SecretRoute.TryGetPath(context, "/v1/metadata/", out var path, out var pathError)) return pathError.ToResult();
+        context.Audit().Path = path;
         if (await access.CheckAsync(user.ToCaller(), PolicyAction.List, path, context.RequestAborted) is { } denied) return denied.ToResult();
         return await Describe(context, user, secrets, path);
     }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
+using ScaiVault.Http.Audit;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Errors;
 using ScaiVault.Http.Json;
@@ -27,6 +28,7 @@ public static class ListSecretsEndpoint
             return ApiError.BadRequest(ErrorCodes.InvalidPath, "prefix: " + prefixError).ToResult();
         if (prefix.EndsWith('/')) prefix = prefix[..^1];
         if (prefix.Length > 0) prefix += "/";
+        context.Audit().Path = prefix;
 
         var (limit, after, pagingError) = Paging.Read(query, key => SecretPath.TryValidate(key, out _));
         if (pagingError is not null) return pagingError.ToResult();

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
+using ScaiVault.Http.Audit;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Errors;
 using ScaiVault.Http.Json;
@@ -17,6 +18,7 @@ public static class ReadSecretEndpoint
     public static async Task<IResult> Get(HttpContext context, ClaimsPrincipal user, SecretStore secrets, PathAccess access)
     {
         if (!SecretRoute.TryGetPath(context, "/v1/secrets/", out var path, out var pathError)) return pathError.ToResult();
+        context.Audit().Path = path;
         if (await access.CheckAsync(user.ToCaller(), PolicyAction.Read, path, context.RequestAborted) is { } denied) return denied.ToResult();
         int? version = null;
         if (context.Request.Query.TryGetValue("version", out var raw))
@@ -28,6 +30,7 @@ public static class ReadSecretEndpoint
 
         var (opened, error) = await secrets.ReadAsync(user.ToCaller(), path, version, context.RequestAborted);
         if (error is not null) return error.ToResult();
+        context.Audit().Version = opened!.Version;
 
         return JsonResponse.Ok(json =>
         {

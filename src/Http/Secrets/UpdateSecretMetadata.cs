@@ -3,6 +3,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
+using ScaiVault.Http.Audit;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Json;
 using Wolverine.Http;
@@ -23,6 +24,7 @@ public static class UpdateSecretMetadataEndpoint
     {
         var (path, body, requestError) = await SecretRequestReader.ReadAsync(context, "/v1/metadata/",
             new Access(access, user.ToCaller(), PolicyAction.Write, context.RequestAborted), SecretRequestReader.ReadMetadataUpdate, Validator);
+        context.Audit().Path = path;
         if (requestError is not null) return requestError.ToResult();
 
         var error = await secrets.ChangeAsync(user.ToCaller(), path, (secret, by, now) =>

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
+using ScaiVault.Http.Audit;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Json;
 
@@ -16,6 +17,7 @@ public static class VersionOperation
     {
         var (path, body, requestError) = await SecretRequestReader.ReadAsync(context, routePrefix,
             new Access(access, user.ToCaller(), action, context.RequestAborted), SecretRequestReader.ReadVersions, allowEmpty: true);
+        context.Audit().Path = path;
         if (requestError is not null) return requestError.ToResult();
 
         var error = await secrets.ChangeAsync(user.ToCaller(), path,

@@ -3,6 +3,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
 using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Secrets;
+using ScaiVault.Http.Audit;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Json;
 using Wolverine.Http;
@@ -20,6 +21,7 @@ public static class WriteSecretEndpoint
     {
         var (path, body, requestError) = await SecretRequestReader.ReadAsync(context, "/v1/secrets/",
             new Access(access, user.ToCaller(), PolicyAction.Write, context.RequestAborted), SecretRequestReader.ReadWrite, Validator);
+        context.Audit().Path = path;
         if (requestError is not null) return requestError.ToResult();
 
         SecretTypes.TryParse(body.SecretType, out var type);
@@ -30,6 +32,7 @@ public static class WriteSecretEndpoint
         var metadata = body.Metadata?.ApplyTo(SecretMetadata.Empty);
         var (written, error) = await secrets.WriteAsync(user.ToCaller(), path, type, plaintext, metadata, body.MaxVersions, body.Cas, context.RequestAborted);
         if (error is not null) return error.ToResult();
+        context.Audit().Version = written!.Version;
 
         return JsonResponse.Ok(json =>
         {

@@ -40,7 +40,6 @@ public sealed class AppFixture : IAsyncLifetime
         // `codegen write` fails here instead of at a user's start-up.
         Host = await AlbaHost.For<Program>(x => x.UseEnvironment("Production").ConfigureServices(services =>
         {
-            services.MartenDaemonModeIsSolo();
             services.RunWolverineInSoloMode();
             services.DisableAllExternalWolverineTransports();
         }));
