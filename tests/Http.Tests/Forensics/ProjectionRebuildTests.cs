@@ -63,6 +63,42 @@ public sealed class ProjectionRebuildTests(AppFixture fixture) : IntegrationCont
         foreach (var (query, answer) in before) after[query].ShouldBe(answer, query);
     }
 
+    [Fact]
+    public async Task Check_TamperedReadModels_FindsMissingStaleAndExtra_AndRepairRestoresEveryAnswer()
+    {
+        await History();
+        var before = await Snapshot();
+        var check = ActivatorUtilities.CreateInstance<ScaiVault.Http.Forensics.ReadModelCheck>(Host.Services);
+        foreach (var projection in ScaiVault.Http.Forensics.ReadModelCheck.Projections)
+            foreach (var tenant in new[] { "default", "acme" })
+                (await check.CheckAsync(projection, tenant, repair: false, TestContext.Current.CancellationToken)).Consistent.ShouldBeTrue($"{projection} {tenant}");
+
+        // What a half-finished rebuild or a lost update leaves behind: a row gone, a row out of date, a row no stream made.
+        await Sql($"DELETE FROM {Fixture.Schema}.mt_doc_secret WHERE tenant_id = 'acme' AND id = 'ops/key'");
+        await Sql($"UPDATE {Fixture.Schema}.mt_doc_policy SET data = jsonb_set(data, '{{Priority}}', '1') WHERE tenant_id = 'default' AND id = 'policy:billing'");
+        await Sql($"INSERT INTO {Fixture.Schema}.mt_doc_identity (tenant_id, id, data, mt_dotnet_type, mt_version) " +
+                  $"SELECT tenant_id, 'identity:mallory', jsonb_set(data, '{{Id}}', '\"identity:mallory\"'), mt_dotnet_type, mt_version " +
+                  $"FROM {Fixture.Schema}.mt_doc_identity WHERE tenant_id = 'acme' AND id = 'identity:alice'");
+        Host.Services.GetRequiredService<ScaiVault.Http.Auth.AuthorizationCache>().ClearAll();
+        var tampered = await Snapshot();
+        before.Count(kv => tampered[kv.Key] != kv.Value).ShouldBeGreaterThan(0);
+
+        var secrets = await check.CheckAsync("Secret", "acme", repair: false, TestContext.Current.CancellationToken);
+        secrets.Missing.ShouldBe(["ops/key"]);
+        secrets.Stale.ShouldBeEmpty();
+        (await check.CheckAsync("Policy", "default", repair: false, TestContext.Current.CancellationToken)).Stale.ShouldBe(["policy:billing"]);
+        (await check.CheckAsync("Identity", "acme", repair: false, TestContext.Current.CancellationToken)).Extra.ShouldBe(["identity:mallory"]);
+        (await check.CheckAsync("Secret", "default", repair: false, TestContext.Current.CancellationToken)).Consistent.ShouldBeTrue();
+
+        foreach (var (projection, tenant) in new[] { ("Secret", "acme"), ("Policy", "default"), ("Identity", "acme") })
+            (await check.CheckAsync(projection, tenant, repair: true, TestContext.Current.CancellationToken)).Repaired.ShouldBeTrue();
+        Host.Services.GetRequiredService<ScaiVault.Http.Auth.AuthorizationCache>().ClearAll();
+        var after = await Snapshot();
+        foreach (var (query, answer) in before) after[query].ShouldBe(answer, query);
+        foreach (var projection in ScaiVault.Http.Forensics.ReadModelCheck.Projections)
+            (await check.CheckAsync(projection, "acme", repair: false, TestContext.Current.CancellationToken)).Consistent.ShouldBeTrue(projection);
+    }
+
     /// <summary>Secrets in two tenants through every kind of change, policies with bindings, and a ScaiKey user.</summary>
     private async Task History()
     {
