@@ -11,13 +11,18 @@ namespace ScaiVault.Http.Forensics;
 /// The inputs of a replay, read the same way from a query string and from the host's command line, so that
 /// an endpoint and its command refuse the same things with the same words.
 /// </summary>
-public static class ReplayQuery
+public static partial class ReplayQuery
 {
+    // An offset written "+01:00" in a URL arrives as " 01:00" ('+' means space in a query string). A space right
+    // before an offset can mean nothing else, so it is read as the '+' that was meant.
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\d{4}-\d{2}-\d{2}T[\d:.]+) (\d{2}:?\d{2})\z")]
+    private static partial System.Text.RegularExpressions.Regex DecodedPlus();
+
     public static (DateTimeOffset At, ApiError? Error) At(string? raw, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(raw))
             return (default, ApiError.BadRequest(ForensicErrorCodes.InvalidTime, "at is required: the time to replay to, in ISO 8601 (e.g. 2026-11-23T20:08:32Z)."));
-        if (!RelativeTime.TryParse(raw, now, out var at))
+        if (!RelativeTime.TryParse(DecodedPlus().Replace(raw, "$1+$2"), now, out var at))
             return (default, ApiError.BadRequest(ForensicErrorCodes.InvalidTime, "at is not a time: use ISO 8601, e.g. 2026-11-23T20:08:32.848221Z or 2026-11-23T21:08:32+01:00."));
         // A future time has no answer yet: what is returned now could still change.
         if (at > now)

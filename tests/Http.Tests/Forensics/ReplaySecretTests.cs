@@ -143,6 +143,16 @@ public sealed class ReplaySecretTests(AppFixture fixture) : IntegrationContext(f
         await Host.Call("GET", $"/v1/audit/replay/secrets/{Path}?at=2026-01-01T00:00:00Z", status: 401, asRoot: false);
     }
 
+    [Fact]
+    public async Task Replay_OffsetWithAnUnencodedPlus_IsReadAsThePlusMeant()
+    {
+        await Host.Put(Path, """{"data": {"password": "s3cr3t-1"}}""");
+        var at = (await Store.Mark()).ToOffset(TimeSpan.FromHours(1));
+        var answer = await (await Host.Call("GET", $"/v1/audit/replay/secrets/{Path}?at={at:yyyy-MM-dd'T'HH:mm:ss.ffffff}+01:00")).Json();
+        answer["current_version"].Int().ShouldBe(1);
+        answer["at"].Str().ShouldBe(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"));
+    }
+
     [Theory]
     [InlineData("", "invalid_time")]
     [InlineData("?at=yesterday", "invalid_time")]
