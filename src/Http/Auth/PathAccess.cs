@@ -25,12 +25,19 @@ public sealed class PathAccess(PolicyStore policies, IdentityCache identities, A
     {
         if (caller.IsRoot) return (_, _) => true;
         var known = await cache.IdentityAsync(caller.TenantId, caller.ActorId, () => identities.GetAsync(caller.TenantId, caller.ActorId, ct));
-        if (known is { Deleted: true } or { ProfileKnown: true, Disabled: true }) return (_, _) => false;
-        string[] subjects = [PolicySubject.Identity(caller.ActorId), .. EffectiveGroups(caller, known).Select(PolicySubject.Group)];
+        if (IsLockedOut(known)) return (_, _) => false;
+        var subjects = Subjects(caller, known);
         var bound = await cache.PoliciesAsync(caller.TenantId, subjects,
             async () => [.. (await policies.BoundToAsync(caller.TenantId, subjects, ct)).Select(p => p.ToEvaluable())]);
         return (action, path) => PolicyEvaluator.Evaluate(bound, action, path).Allowed;
     }
+
+    /// <summary>A user ScaiKey deleted, or disabled in its last full profile, may do nothing at all.</summary>
+    public static bool IsLockedOut(CachedIdentity? known) => known is { Deleted: true } or { ProfileKnown: true, Disabled: true };
+
+    /// <summary>The binding subjects whose policies apply to the caller: its identity and its effective groups.</summary>
+    public static string[] Subjects(Caller caller, CachedIdentity? known) =>
+        [PolicySubject.Identity(caller.ActorId), .. EffectiveGroups(caller, known).Select(PolicySubject.Group)];
 
     /// <summary>
     /// What ScaiKey last pushed wins over the token, so a membership change takes effect on the next

@@ -33,12 +33,14 @@ public sealed class IdentityCache(IDocumentStore store)
         if (!ScaiKeyDeliveryValidator.IsTenantId(tenantId) || !ScaiKeyDeliveryValidator.IsName(userId)) return null;
         await using var session = store.QuerySession(tenantId);
         var identity = await session.LoadAsync<Identity>(Identity.KeyFor(userId), ct);
-        return identity is null
-            ? null
-            : new CachedIdentity(tenantId, userId,
-                [.. identity.Groups.Order(StringComparer.Ordinal)],
-                [.. identity.Roles.Order(StringComparer.Ordinal)],
-                identity.Disabled, identity.Deleted, identity.ProfileAt is not null, identity.UpdatedAt,
-                [.. identity.GroupChangedAt.Keys.Where(g => !identity.Groups.Contains(g)).Order(StringComparer.Ordinal)]);
+        return identity is null ? null : From(tenantId, userId, identity);
     }
+
+    /// <summary>The cache's view of an identity document (also of one replayed as of an earlier time).</summary>
+    public static CachedIdentity From(string tenantId, string userId, Identity identity) =>
+        new(tenantId, userId,
+            [.. identity.Groups.Order(StringComparer.Ordinal)],
+            [.. identity.Roles.Order(StringComparer.Ordinal)],
+            identity.Disabled, identity.Deleted, identity.ProfileAt is not null, identity.UpdatedAt,
+            [.. identity.GroupChangedAt.Keys.Where(g => !identity.Groups.Contains(g)).Order(StringComparer.Ordinal)]);
 }

@@ -1,5 +1,6 @@
 using Marten;
 using ScaiVault.Http.Auth;
+using ScaiVault.Http.Forensics;
 using ScaiVault.Http.Policies;
 using ScaiVault.Http.Secrets;
 
@@ -14,6 +15,7 @@ public static class FeatureSetup
         builder.Services.AddSingleton<SecretStore>();
         builder.Services.AddSingleton<PolicyStore>();
         builder.Services.AddSingleton<PathAccess>();
+        builder.Services.AddSingleton<ForensicReplay>();
         builder.Services.AddSingleton<AuthorizationCache>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AuthorizationCache>());
         builder.Services.ConfigureMarten((services, opts) =>
