@@ -10,6 +10,9 @@ namespace ScaiVault.Http.Tests.Forensics;
 /// <summary>Given-state and probes for the replay tests.</summary>
 internal static class ForensicsApi
 {
+    // Every request also appends its audit entry; the marks are about the history the steps wrote.
+    private const string AuditEvent = "audit_entry_recorded";
+
     /// <summary>
     /// The stored timestamp of the tenant's latest event: the instant right after the step that wrote it. Read
     /// back from Marten, so a test marks points in its history without sleeping or guessing clocks.
@@ -17,7 +20,7 @@ internal static class ForensicsApi
     public static async Task<DateTimeOffset> Mark(this IDocumentStore store, string tenant = "default")
     {
         await using var session = store.QuerySession(tenant);
-        var last = await session.Events.QueryAllRawEvents().OrderByDescending(e => e.Sequence).FirstAsync();
+        var last = await session.Events.QueryAllRawEvents().Where(e => e.EventTypeName != AuditEvent).OrderByDescending(e => e.Sequence).FirstAsync();
         return last.Timestamp;
     }
 
@@ -25,7 +28,7 @@ internal static class ForensicsApi
     public static async Task<DateTimeOffset> BeforeFirst(this IDocumentStore store, string tenant = "default")
     {
         await using var session = store.QuerySession(tenant);
-        var first = await session.Events.QueryAllRawEvents().OrderBy(e => e.Sequence).FirstAsync();
+        var first = await session.Events.QueryAllRawEvents().Where(e => e.EventTypeName != AuditEvent).OrderBy(e => e.Sequence).FirstAsync();
         return first.Timestamp.AddTicks(-10);
     }
 
