@@ -1,6 +1,7 @@
 using JasperFx;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Errors;
+using ScaiVault.Http.Federation;
 using ScaiVault.Http.Setup;
 using Wolverine.Http;
 
@@ -20,6 +21,7 @@ builder.AddScaiVaultSecurity(settings);
 builder.AddScaiVaultIdentities(settings);
 builder.AddScaiVaultMessaging();
 builder.AddScaiVaultFeatures();
+builder.AddScaiVaultFederation();
 
 var app = builder.Build();
 app.UseMiddleware<RequestEnvelopeMiddleware>();

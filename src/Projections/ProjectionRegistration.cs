@@ -1,5 +1,6 @@
 using JasperFx.Events.Projections;
 using Marten;
+using ScaiVault.Projections.Federation;
 using ScaiVault.Projections.Policies;
 using ScaiVault.Projections.Identities;
 using ScaiVault.Projections.Secrets;
@@ -16,6 +17,11 @@ public static class ProjectionRegistration
         // Inline too: a policy change must be seen by the very next evaluation, never after a daemon's lag.
         opts.Projections.Add<PolicyProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<IdentityProjection>(ProjectionLifecycle.Inline);
+        // Inline: the backends API answers with its own write, and the sync engine reads open conflicts
+        // (manual exclusions) and resolution baselines before every run.
+        opts.Projections.Add<FederationBackendProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<BackendStatusProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<BackendConflictsProjection>(ProjectionLifecycle.Inline);
         return opts;
     }
 }
