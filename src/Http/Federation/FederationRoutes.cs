@@ -14,17 +14,21 @@ public sealed record ProxyRoute(FederationBackend Backend, MappedName Target);
 /// cached per tenant: cleared on this node by a commit of a federation configuration event, reloaded
 /// after <see cref="FederationOptions.RoutesTtl"/> for changes made on other nodes.
 /// </summary>
-public sealed class FederationRoutes(IDocumentStore store, FederationOptions options, TimeProvider clock)
+public sealed class FederationRoutes(IServiceProvider services, FederationOptions options, TimeProvider clock)
 {
     private sealed record Entry(DateTimeOffset LoadedAt, IReadOnlyList<(FederationBackend Backend, PathMapping Mapping)> Backends);
 
     private readonly ConcurrentDictionary<string, Entry> _byTenant = new(StringComparer.Ordinal);
 
+    // Resolved on first use: the store's own configuration registers this class's commit listener, so taking
+    // IDocumentStore in the constructor would make the store wait for itself.
+    private IDocumentStore Store => field ??= services.GetRequiredService<IDocumentStore>();
+
     public async Task<IReadOnlyList<(FederationBackend Backend, PathMapping Mapping)>> BackendsAsync(string tenant, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         if (_byTenant.TryGetValue(tenant, out var cached) && now - cached.LoadedAt < options.RoutesTtl) return cached.Backends;
-        await using var session = store.QuerySession(tenant);
+        await using var session = Store.QuerySession(tenant);
         var backends = await session.Query<FederationBackend>().Where(b => !b.Removed).ToListAsync(ct);
         // Configuration order decides between overlapping mappings of two backends: the older one wins.
         var entry = new Entry(now, [.. backends.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal)
