@@ -1,4 +1,6 @@
 using Marten;
+using ScaiVault.Federation;
+using ScaiVault.Federation.Vault;
 using Wolverine.Runtime.Agents;
 
 namespace ScaiVault.Http.Federation;
@@ -22,6 +24,8 @@ public static class FederationSetup
         services.AddSingleton<SyncRunner>();
         services.AddSingleton<ConflictResolver>();
         services.AddSingleton<IAgentFamily, SyncAgentFamily>();
+        // Backend types. AWS Secrets Manager, Azure Key Vault and GCP Secret Manager register here the same way.
+        services.AddSingleton<IFederationBackendFactory, VaultBackendFactory>();
         services.ConfigureMarten((sp, opts) =>
             opts.Listeners.Add(new FederationRoutes.InvalidateOnCommit(sp.GetRequiredService<FederationRoutes>())));
         return builder;

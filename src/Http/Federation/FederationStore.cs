@@ -85,9 +85,21 @@ public sealed class FederationStore(IDocumentStore store, TimeProvider clock)
     public async Task AppendAsync(string tenant, string id, IReadOnlyList<object> events, CancellationToken ct)
     {
         if (events.Count == 0) return;
-        await using var session = store.LightweightSession(tenant);
-        session.Events.Append(id, events);
-        await session.SaveChangesAsync(ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession(tenant);
+            session.Events.Append(id, events);
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return;
+            }
+            catch (Exception e) when (ConcurrencyConflicts.IsConflict(e) && attempt < MaxAttempts)
+            {
+                // A sync run and a request (POST …/sync, a status check) appended at the same moment: these facts
+                // do not depend on the stream's state, so appending again at the next version is right.
+            }
+        }
     }
 
     private static FederationBackend? Evolve(FederationBackend? state, object e) => (state, e) switch
