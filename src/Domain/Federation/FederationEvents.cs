@@ -17,7 +17,8 @@ public sealed record FederationBackendRemoved(string BackendId, string RemovedBy
 public sealed record SyncRequested(string BackendId, string RequestedBy, DateTimeOffset RequestedAt);
 
 /// <summary>Trigger: <c>schedule</c>, <c>manual</c> (POST …/sync).</summary>
-public sealed record SyncStarted(string BackendId, string RunId, string Trigger, DateTimeOffset StartedAt);
+/// <summary>Node: the Wolverine node that ran it (cluster behaviour is visible in the backend's events).</summary>
+public sealed record SyncStarted(string BackendId, string RunId, string Trigger, DateTimeOffset StartedAt, string? Node = null);
 
 public sealed record SyncCompleted(string BackendId, string RunId, SyncReport Report, DateTimeOffset CompletedAt);
 

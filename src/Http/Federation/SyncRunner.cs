@@ -17,7 +17,7 @@ namespace ScaiVault.Http.Federation;
 /// backend's sync agent (<see cref="SyncAgentFamily"/>), so never twice at once in a cluster.
 /// </summary>
 public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, BackendAdapters adapters, FederationStore backends,
-    FederationOptions options, TimeProvider clock, ILogger<SyncRunner> logger)
+    FederationOptions options, TimeProvider clock, ILogger<SyncRunner> logger, Wolverine.Runtime.IWolverineRuntime runtime)
 {
     private const int ImportBatch = 100;
     private const int MaxReportedPaths = 1000;
@@ -29,7 +29,7 @@ public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, Backen
 
         var runId = "sync_" + Guid.CreateVersion7().ToString("N");
         var started = Stopwatch.StartNew();
-        await backends.AppendAsync(tenant, backendId, [new SyncStarted(backendId, runId, trigger, clock.GetUtcNow())], outer);
+        await backends.AppendAsync(tenant, backendId, [new SyncStarted(backendId, runId, trigger, clock.GetUtcNow(), runtime.Options.UniqueNodeId.ToString("N")[..12])], outer);
         logger.LogInformation("federation.sync.started backend {BackendId} tenant {Tenant} run {RunId} trigger {Trigger}", backendId, tenant, runId, trigger);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(outer);

@@ -56,7 +56,7 @@ public partial class BackendStatusProjection : SingleStreamProjection<BackendSta
 
     public BackendStatus Apply(SyncStarted e, BackendStatus s) =>
         Log(s with { RunningSince = e.StartedAt.ToString("O"), LastRunId = e.RunId, LastRunStartedAt = e.StartedAt },
-            new("federation.sync.started", e.StartedAt, e.RunId, $"trigger {e.Trigger}"));
+            new("federation.sync.started", e.StartedAt, e.RunId, $"trigger {e.Trigger}; node {e.Node ?? "?"}"));
 
     public BackendStatus Apply(SyncCompleted e, BackendStatus s) =>
         Log(s with
