@@ -58,6 +58,7 @@ public static class BackendJson
         json.WriteEndObject();
         json.WriteBoolean("sync_running", status.RunningSince is not null);
         WriteTimeOrNull(json, "sync_requested_at", status.SyncRequestedAt);
+        WriteTimeOrNull(json, "last_run_started_at", status.LastRunStartedAt);
         if (status.LastRunId is null) json.WriteNull("last_run_id");
         else json.WriteString("last_run_id", status.LastRunId);
         json.WritePropertyName("last_report");

@@ -26,12 +26,19 @@ internal static class FederationApi
         return (await result.Json())["id"].Str();
     }
 
+    /// <summary>
+    /// A backend that becomes sync mode gets its first run from its sync agent right away: waits (bounded) until
+    /// that run finished and returns the status. Call it once after configuring or switching to sync.
+    /// </summary>
+    public static Task<JsonNode> FirstSync(this IAlbaHost host, string id, TimeSpan? timeout = null) =>
+        host.WaitForStatus(id, s => s["last_run_id"] is not null && !s["sync_running"]!.GetValue<bool>() && s["last_report"] is not null, timeout);
+
     /// <summary>Asks for a sync and waits (bounded) until a run that started after the request has finished; returns the status.</summary>
     public static async Task<JsonNode> SyncNow(this IAlbaHost host, string id, TimeSpan? timeout = null)
     {
-        var before = (await host.GetJson($"/v1/federation/backends/{id}/status"))["last_run_id"]?.GetValue<string>();
-        await host.Call("POST", $"/v1/federation/backends/{id}/sync", null, 202);
-        return await host.WaitForStatus(id, s => s["last_run_id"]?.GetValue<string>() is { } run && run != before && !s["sync_running"]!.GetValue<bool>(), timeout);
+        var requested = (await (await host.Call("POST", $"/v1/federation/backends/{id}/sync", null, 202)).Json())["requested_at"]!.GetValue<string>();
+        return await host.WaitForStatus(id, s => s["last_run_started_at"]?.GetValue<string>() is { } started
+            && string.CompareOrdinal(started, requested) >= 0 && !s["sync_running"]!.GetValue<bool>(), timeout);
     }
 
     public static async Task<JsonNode> WaitForStatus(this IAlbaHost host, string id, Func<JsonNode, bool> done, TimeSpan? timeout = null)

@@ -17,7 +17,7 @@ public sealed class SyncModeTests(AppFixture fixture) : IntegrationContext(fixtu
         store.Put("apps/shop/key", new { key = "k1" });
         var id = await Host.ConfigureMemoryBackend("sync-import", mode: "sync");
 
-        var status = await Host.SyncNow(id);
+        var status = await Host.FirstSync(id);
         var report = status["last_report"]!;
         report["synced"].Int().ShouldBe(2);
         report["versions_imported"].Int().ShouldBe(4);
@@ -56,7 +56,7 @@ public sealed class SyncModeTests(AppFixture fixture) : IntegrationContext(fixtu
         store.Put("apps/colon:name", new { a = "3" });
         var id = await Host.ConfigureMemoryBackend("sync-skip", mode: "sync");
 
-        var report = (await Host.SyncNow(id))["last_report"]!;
+        var report = (await Host.FirstSync(id))["last_report"]!;
         report["synced"].Int().ShouldBe(1);
         var skipped = report["skipped"]!.AsArray().Select(s => (s!["backend_path"].Str(), s["reason"].Str())).ToArray();
         skipped.Select(s => s.Item1).OrderBy(s => s, StringComparer.Ordinal).ShouldBe(["apps/colon:name", "apps/has space"]);
@@ -69,7 +69,7 @@ public sealed class SyncModeTests(AppFixture fixture) : IntegrationContext(fixtu
         var store = Fixture.MemoryBackends.Store("sync-down");
         store.Put("apps/a", new { k = "v" });
         var id = await Host.ConfigureMemoryBackend("sync-down", mode: "sync");
-        await Host.SyncNow(id);
+        await Host.FirstSync(id);
 
         store.Down = true;
         var status = await Host.SyncNow(id);
@@ -95,7 +95,7 @@ public sealed class SyncModeTests(AppFixture fixture) : IntegrationContext(fixtu
         var store = Fixture.MemoryBackends.Store("conflict-local");
         store.Put("apps/db", new { password = "remote-1" });
         var id = await Host.ConfigureMemoryBackend("conflict-local", mode: "sync", resolution: "manual");
-        await Host.SyncNow(id);
+        await Host.FirstSync(id);
 
         await Host.PutSecret("external/mem/db", new { password = "local-2" });
         store.Put("apps/db", new { password = "remote-2" });
@@ -127,7 +127,7 @@ public sealed class SyncModeTests(AppFixture fixture) : IntegrationContext(fixtu
         var store = Fixture.MemoryBackends.Store("conflict-backend");
         store.Put("apps/db", new { password = "remote-1" });
         var id = await Host.ConfigureMemoryBackend("conflict-backend", mode: "sync", resolution: "manual");
-        await Host.SyncNow(id);
+        await Host.FirstSync(id);
         await Host.PutSecret("external/mem/db", new { password = "local-2" });
         store.Put("apps/db", new { password = "remote-2" });
         await Host.SyncNow(id);
@@ -154,7 +154,7 @@ public sealed class SyncModeTests(AppFixture fixture) : IntegrationContext(fixtu
         var store = Fixture.MemoryBackends.Store("conflict-" + policy);
         store.Put("apps/db", new { password = "remote-1" });
         var id = await Host.ConfigureMemoryBackend("conflict-" + policy, mode: "sync", resolution: policy);
-        await Host.SyncNow(id);
+        await Host.FirstSync(id);
         await Host.PutSecret("external/mem/db", new { password = "local-2" });
         store.Put("apps/db", new { password = "remote-2" });
 

@@ -70,7 +70,7 @@ public sealed class TwoHostsSyncTests(AppFixture fixture) : IAsyncLifetime
         var id = await _hosts[0].ConfigureMemoryBackend("two-hosts", mode: "sync", interval: "5s");
 
         // Three runs at the 5 s interval: never two at once, never closer than the interval, all on one node.
-        var runs = await WaitForRuns(_hosts[1], id, r => r.Length >= 3, TimeSpan.FromSeconds(90));
+        var runs = await WaitForRuns(_hosts[1], id, r => r.Length >= 3, TimeSpan.FromSeconds(240));
         var starts = runs.Select(r => DateTimeOffset.Parse(r["at"].Str(), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         for (var i = 1; i < starts.Length; i++) (starts[i] - starts[i - 1]).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(4.9));
         var node = NodeOf(runs[^1]);
@@ -81,7 +81,7 @@ public sealed class TwoHostsSyncTests(AppFixture fixture) : IAsyncLifetime
         var survivor = _hosts.Single(h => h != owner);
         _hosts.Remove(owner);
         await owner.DisposeAsync();
-        var moved = await WaitForRuns(survivor, id, r => r.Length > 0 && NodeOf(r[^1]) != node, TimeSpan.FromSeconds(120));
+        var moved = await WaitForRuns(survivor, id, r => r.Length > 0 && NodeOf(r[^1]) != node, TimeSpan.FromSeconds(240));
         NodeOf(moved[^1]).ShouldBe(survivor.Services.GetRequiredService<Wolverine.Runtime.IWolverineRuntime>().Options.UniqueNodeId.ToString("N")[..12]);
     }
 }

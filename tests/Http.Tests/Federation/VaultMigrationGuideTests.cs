@@ -110,7 +110,7 @@ public sealed class VaultMigrationGuideTests(AppFixture fixture) : IntegrationCo
         var patched = await (await Host.Call("PATCH", $"/v1/federation/backends/{id}",
             """{"mode": "sync", "sync_interval": "1h", "conflict_resolution": "local_wins"}""")).Json();
         patched["mode"].Str().ShouldBe("sync");
-        var first = (await Host.SyncNow(id))["last_report"]!;
+        var first = (await Host.FirstSync(id))["last_report"]!;
         first["synced"].Int().ShouldBe(3);
         first["errors"]!.AsArray().ShouldBeEmpty();
         (await Host.GetJson("/v1/secrets/external/hashicorp/apps/billing/db"))["data"]!["password"].Str().ShouldBe("db-pass-1");
@@ -152,7 +152,7 @@ public sealed class VaultMigrationGuideTests(AppFixture fixture) : IntegrationCo
         _kv.Put("apps/billing/db", new { username = "billing", password = "db-pass-3" });
         var id = await ConfigureAsInTheGuide();
         await Host.Call("PATCH", $"/v1/federation/backends/{id}", """{"mode": "sync", "sync_interval": "1h"}""");
-        var report = (await Host.SyncNow(id))["last_report"]!;
+        var report = (await Host.FirstSync(id))["last_report"]!;
         report["versions_imported"].Int().ShouldBe(5);
         (await Host.GetJson("/v1/secrets/external/hashicorp/apps/billing/db"))["version"].Int().ShouldBe(3);
         (await Host.GetJson("/v1/secrets/external/hashicorp/apps/billing/db?version=1"))["data"]!["password"].Str().ShouldBe("db-pass-1");
@@ -168,7 +168,7 @@ public sealed class VaultMigrationGuideTests(AppFixture fixture) : IntegrationCo
         _vault.Heal();
 
         await Host.Call("PATCH", $"/v1/federation/backends/{id}", """{"mode": "sync", "sync_interval": "1h"}""");
-        await Host.SyncNow(id);
+        await Host.FirstSync(id);
         _vault.Fail(VaultFault.DropConnection);
         var failed = await Host.SyncNow(id);
         failed["status"].Str().ShouldBeOneOf("unreachable", "failing");
