@@ -17,6 +17,10 @@ internal static class FederationBench
         var secrets = int.TryParse(Environment.GetEnvironmentVariable("BENCH_FED_SECRETS"), out var n) ? n : 10_000;
         var reads = int.TryParse(Environment.GetEnvironmentVariable("BENCH_FED_READS"), out var r) ? r : 2_000;
         const string Root = "svr_bench-root";
+        // WebApplicationFactory looks for the host's content root next to the solution; point it at src/Http.
+        var repo = new DirectoryInfo(AppContext.BaseDirectory);
+        while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "ScaiVault.sln"))) repo = repo.Parent;
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_SCAIVAULT_HTTP", Path.Combine(repo!.FullName, "src", "Http"));
         Environment.SetEnvironmentVariable("SCAIVAULT_ROOT_TOKEN", Root);
         Environment.SetEnvironmentVariable("SCAIVAULT_DB_SCHEMA", "bench_fed_" + Guid.NewGuid().ToString("N")[..8]);
 
