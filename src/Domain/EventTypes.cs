@@ -2,6 +2,7 @@ using ScaiVault.Domain.Audit;
 using ScaiVault.Domain.Policies;
 using ScaiVault.Domain.Identities;
 using ScaiVault.Domain.Secrets;
+using ScaiVault.Domain.Federation;
 
 namespace ScaiVault.Domain;
 
@@ -29,5 +30,16 @@ public static class EventTypes
         (typeof(GroupMemberRemoved), "group_member_removed"),
         (typeof(IdentityDeleted), "identity_deleted"),
         (typeof(AuditEntryRecorded), "audit_entry_recorded"),
+        (typeof(FederationBackendConfigured), "federation_backend_configured"),
+        (typeof(FederationBackendReconfigured), "federation_backend_reconfigured"),
+        (typeof(FederationBackendRemoved), "federation_backend_removed"),
+        (typeof(SyncRequested), "federation_sync_requested"),
+        (typeof(SyncStarted), "federation_sync_started"),
+        (typeof(SyncCompleted), "federation_sync_completed"),
+        (typeof(SyncFailed), "federation_sync_failed"),
+        (typeof(BackendUnreachable), "federation_backend_unreachable"),
+        (typeof(BackendReached), "federation_backend_reached"),
+        (typeof(SyncConflictDetected), "federation_sync_conflict_detected"),
+        (typeof(SyncConflictResolved), "federation_sync_conflict_resolved"),
     ];
 }

@@ -2,6 +2,7 @@ using JasperFx;
 using ScaiVault.Http.Audit;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Errors;
+using ScaiVault.Http.Federation;
 using ScaiVault.Http.Setup;
 using Wolverine.Http;
 
@@ -22,6 +23,7 @@ builder.AddScaiVaultIdentities(settings);
 builder.AddScaiVaultMessaging();
 builder.AddScaiVaultFeatures();
 builder.AddScaiVaultAudit(settings);
+builder.AddScaiVaultFederation();
 
 var app = builder.Build();
 app.UseScaiVaultAudit();

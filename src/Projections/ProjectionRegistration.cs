@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using ScaiVault.Projections.Audit;
+using ScaiVault.Projections.Federation;
 using ScaiVault.Projections.Policies;
 using ScaiVault.Projections.Identities;
 using ScaiVault.Projections.Secrets;
@@ -19,6 +20,11 @@ public static class ProjectionRegistration
         opts.Projections.Add<IdentityProjection>(ProjectionLifecycle.Inline);
         // Async: a request waits for its audit event to be durable, never for the query view of it.
         opts.Projections.Add<AuditLogProjection>(ProjectionLifecycle.Async);
+        // Inline: the backends API answers with its own write, and the sync engine reads open conflicts
+        // (manual exclusions) and resolution baselines before every run.
+        opts.Projections.Add<FederationBackendProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<BackendStatusProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<BackendConflictsProjection>(ProjectionLifecycle.Inline);
         return opts;
     }
 }

@@ -27,6 +27,17 @@ public sealed class EventTypesTests
             "GroupMemberRemoved=group_member_removed",
             "IdentityDeleted=identity_deleted",
             "AuditEntryRecorded=audit_entry_recorded",
+            "FederationBackendConfigured=federation_backend_configured",
+            "FederationBackendReconfigured=federation_backend_reconfigured",
+            "FederationBackendRemoved=federation_backend_removed",
+            "SyncRequested=federation_sync_requested",
+            "SyncStarted=federation_sync_started",
+            "SyncCompleted=federation_sync_completed",
+            "SyncFailed=federation_sync_failed",
+            "BackendUnreachable=federation_backend_unreachable",
+            "BackendReached=federation_backend_reached",
+            "SyncConflictDetected=federation_sync_conflict_detected",
+            "SyncConflictResolved=federation_sync_conflict_resolved",
         ]);
     }
 }

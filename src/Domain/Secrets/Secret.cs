@@ -21,11 +21,13 @@ public sealed record Secret(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     string VersionWrittenBy,
-    DateTimeOffset VersionWrittenAt)
+    DateTimeOffset VersionWrittenAt,
+    SyncOrigin? Origin = null)
 {
     public static Secret Create(SecretVersionWritten e) =>
         new(e.Path, e.Version, e.SecretType, e.Value, SecretMetadata.Empty, 0, [e.Version], [], false,
-            e.WrittenAt, e.WrittenAt, e.WrittenBy, e.WrittenAt);
+            e.WrittenAt, e.WrittenAt, e.WrittenBy, e.WrittenAt,
+            e.Import is { } import ? new SyncOrigin(import.BackendId, import.ChangeMarker, import.RemoteVersion, e.Version) : null);
 
     public Secret Apply(SecretVersionWritten e) => this with
     {
@@ -38,6 +40,7 @@ public sealed record Secret(
         UpdatedAt = e.WrittenAt,
         VersionWrittenBy = e.WrittenBy,
         VersionWrittenAt = e.WrittenAt,
+        Origin = e.Import is { } import ? new SyncOrigin(import.BackendId, import.ChangeMarker, import.RemoteVersion, e.Version) : Origin,
     };
 
     public Secret Apply(SecretMetadataUpdated e) =>
@@ -77,6 +80,13 @@ public sealed record Secret(
         : SoftDeleted.Contains(version) ? VersionState.SoftDeleted
         : VersionState.Active;
 }
+
+/// <summary>
+/// The last version a federation sync imported into this secret: which backend, the remote change marker
+/// and version it copied, and the local version it became. A later local write leaves it in place, so
+/// <c>LastVersion &gt; LocalVersion</c> means "changed locally since the last sync".
+/// </summary>
+public sealed record SyncOrigin(string BackendId, string? ChangeMarker, string? RemoteVersion, int LocalVersion);
 
 public enum VersionState
 {

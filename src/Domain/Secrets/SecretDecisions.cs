@@ -40,9 +40,9 @@ public static class SecretDecisions
     }
 
     public static IEnumerable<object> Write(Secret? secret, string path, int version, SecretType type, SealedValue value,
-        SecretMetadata? metadata, int? maxVersions, string by, DateTimeOffset now)
+        SecretMetadata? metadata, int? maxVersions, string by, DateTimeOffset now, ImportedFrom? import = null)
     {
-        yield return new SecretVersionWritten(path, version, type, value, by, now);
+        yield return new SecretVersionWritten(path, version, type, value, by, now, import);
 
         var exists = secret is { Exists: true };
         var oldMetadata = exists ? secret!.Metadata : SecretMetadata.Empty;

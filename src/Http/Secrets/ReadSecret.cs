@@ -5,6 +5,7 @@ using ScaiVault.Domain.Secrets;
 using ScaiVault.Http.Audit;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Errors;
+using ScaiVault.Http.Federation;
 using ScaiVault.Http.Json;
 using Wolverine.Http;
 
@@ -15,7 +16,8 @@ public static class ReadSecretEndpoint
     /// <summary>Reads the current version, or <c>?version=N</c>.</summary>
     [Authorize(Policy = Scopes.SecretsRead)]
     [WolverineGet("/v1/secrets/{*path}")]
-    public static async Task<IResult> Get(HttpContext context, ClaimsPrincipal user, SecretStore secrets, PathAccess access)
+    public static async Task<IResult> Get(HttpContext context, ClaimsPrincipal user, SecretStore secrets, PathAccess access,
+        FederationRoutes federation, ProxyRead proxy)
     {
         if (!SecretRoute.TryGetPath(context, "/v1/secrets/", out var path, out var pathError)) return pathError.ToResult();
         context.Audit().Path = path;
@@ -27,6 +29,10 @@ public static class ReadSecretEndpoint
                 return ApiError.BadRequest("invalid_version", "version must be a positive whole number.").ToResult();
             version = v;
         }
+
+        // Policies were checked on the ScaiVault path above, before any backend is asked.
+        if (await federation.ProxyForAsync(user.ToCaller().TenantId, path, context.RequestAborted) is { } route)
+            return await proxy.ReadAsync(context, user.ToCaller().TenantId, path, version, route);
 
         var (opened, error) = await secrets.ReadAsync(user.ToCaller(), path, version, context.RequestAborted);
         if (error is not null) return error.ToResult();

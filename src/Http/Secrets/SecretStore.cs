@@ -12,7 +12,7 @@ namespace ScaiVault.Http.Secrets;
 /// The I/O around the pure secret decisions: load the stream, seal or open values, keep the key ring
 /// in step with the events, and commit both in one transaction so there is never a partial write.
 /// </summary>
-public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, TimeProvider clock)
+public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, TimeProvider clock, Federation.FederationRoutes federation)
 {
     // Concurrent writers without check-and-set retry on a lost race (last writer wins); with
     // check-and-set a lost race is the answer. The bound only guards against a pathological storm.
@@ -23,6 +23,7 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
     public async Task<(Written? Result, ApiError? Error)> WriteAsync(Caller caller, string path, SecretType type, byte[] plaintext,
         SecretMetadata? metadata, int? maxVersions, int? cas, CancellationToken ct)
     {
+        if (await ProxyReadOnlyAsync(caller, path, ct) is { } readOnly) return (null, readOnly);
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession(caller.TenantId);
@@ -73,10 +74,79 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
         }
     }
 
+    /// <summary>One secret a federation sync imports: the versions to append, oldest first, with their provenance.</summary>
+    public sealed record Import(string Path, IReadOnlyList<ImportedVersion> Versions, IReadOnlyList<string>? Tags);
+
+    public sealed record ImportedVersion(SecretType SecretType, byte[] Plaintext, ImportedFrom Provenance);
+
+    /// <summary>
+    /// Imports many secrets in one transaction: each imported version becomes the next local version (numbers stay
+    /// monotonic; local history is kept), sealed under a fresh data key like any write. Optimistic concurrency per
+    /// stream: a local write that lands meanwhile fails the batch with a concurrency error, and the caller retries
+    /// item by item. Returns the local version each path ended at.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> ImportAsync(string tenant, IReadOnlyList<Import> imports, string by, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(tenant);
+        var now = clock.GetUtcNow();
+        var rings = (await session.LoadManyAsync<SecretKeyRing>(ct, imports.Select(i => i.Path).ToArray())).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var import in imports)
+        {
+            var stream = await session.Events.FetchForWriting<Secret>(import.Path, ct);
+            var current = stream.Aggregate;
+            var ring = rings.GetValueOrDefault(import.Path) ?? new SecretKeyRing { Id = import.Path };
+            var all = new List<object>();
+            foreach (var imported in import.Versions)
+            {
+                var (version, _) = SecretDecisions.NextVersion(current, null);
+                var associated = Envelope.AssociatedData(tenant, import.Path, version);
+                var dataKey = Envelope.NewDataKey();
+                SealedValue sealedValue;
+                WrappedKey wrapped;
+                try
+                {
+                    sealedValue = Envelope.Seal(dataKey, imported.Plaintext, associated);
+                    wrapped = await rootKey.WrapAsync(dataKey, associated, ct);
+                }
+                finally
+                {
+                    System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+                }
+                var oldMetadata = current is { Exists: true } ? current.Metadata : SecretMetadata.Empty;
+                var metadata = import.Tags is null ? null : oldMetadata with { Tags = [.. import.Tags] };
+                var events = SecretDecisions.Write(current, import.Path, version, imported.SecretType, sealedValue, metadata, null, by, now, imported.Provenance).ToArray();
+                Shred(session, ring, events);
+                foreach (var (older, key) in ring.Keys)
+                    session.Store(new SecretVersionKey { Id = SecretVersionKey.IdFor(import.Path, older), Key = key });
+                ring.Keys = new() { [version] = wrapped };
+                current = events.Aggregate(current, Evolve);
+                all.AddRange(events);
+            }
+            if (all.Count == 0) continue;
+            session.Store(ring);
+            stream.AppendMany(all);
+            result[import.Path] = current!.LastVersion;
+        }
+        await session.SaveChangesAsync(ct);
+        return result;
+    }
+
+    // The same fold the inline projection performs, for several versions decided in one transaction.
+    private static Secret? Evolve(Secret? state, object e) => (state, e) switch
+    {
+        (null, SecretVersionWritten w) => Secret.Create(w),
+        (not null, SecretVersionWritten w) => state.Apply(w),
+        (not null, SecretMetadataUpdated m) => state.Apply(m),
+        (not null, SecretVersionsDestroyed d) => state.Apply(d),
+        _ => state,
+    };
+
     /// <summary>Runs a decision against the current state and commits its events with the matching key-ring change.</summary>
     public async Task<ApiError?> ChangeAsync(Caller caller, string path,
         Func<Secret?, string, DateTimeOffset, (IEnumerable<object> Events, SecretError? Error)> decide, CancellationToken ct)
     {
+        if (await ProxyReadOnlyAsync(caller, path, ct) is { } readOnly) return readOnly;
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession(caller.TenantId);
@@ -186,6 +256,14 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
         if (after is not null) query = query.Where(s => string.Compare(s.Id, after) > 0);
         return await query.OrderBy(s => s.Id).Take(limit).ToListAsync(ct);
     }
+
+    // Proxy mode: the backend is the source of truth, so every change to a proxied path is refused.
+    private async Task<ApiError?> ProxyReadOnlyAsync(Caller caller, string path, CancellationToken ct) =>
+        await federation.ProxyForAsync(caller.TenantId, path, ct) is { } route
+            ? ApiError.Conflict(Federation.FederationErrorCodes.ProxyReadOnly,
+                $"This path is proxied from federation backend {route.Backend.Id} ({route.Backend.Settings.Name}), which is the source of truth: " +
+                "write it in the backend, or switch the backend to sync mode.")
+            : null;
 
     private async Task<int> CurrentVersionAsync(Caller caller, string path, CancellationToken ct)
     {

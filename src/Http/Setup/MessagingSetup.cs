@@ -19,6 +19,9 @@ public static class MessagingSetup
             // `dotnet run --project src/Http -- codegen write` and commit the result. Development compiles at start.
             opts.UseRuntimeCompilation();
             opts.CodeGeneration.TypeLoadMode = builder.Environment.IsDevelopment() ? TypeLoadMode.Dynamic : TypeLoadMode.Static;
+            // How soon the elected leader reassigns agents (federation sync shards) after a node leaves; Wolverine's default is 30 s.
+            if (int.TryParse(builder.Configuration["SCAIVAULT_AGENT_CHECK_MS"], out var checkMs) && checkMs > 0)
+                opts.Durability.CheckAssignmentPeriod = TimeSpan.FromMilliseconds(checkMs);
         });
         builder.Services.AddWolverineHttp();
         return builder;

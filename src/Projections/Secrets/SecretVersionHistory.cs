@@ -13,7 +13,8 @@ public sealed record SecretVersionEntry(
     string CreatedBy,
     DateTimeOffset CreatedAt,
     DateTimeOffset? DeletedAt,
-    DateTimeOffset? DestroyedAt);
+    DateTimeOffset? DestroyedAt,
+    ImportedFrom? Import = null);
 
 public partial class SecretVersionHistoryProjection : SingleStreamProjection<SecretVersionHistory, string>
 {
@@ -32,7 +33,7 @@ public partial class SecretVersionHistoryProjection : SingleStreamProjection<Sec
         Update(h, e.Versions, v => v with { State = VersionState.Destroyed, DestroyedAt = e.DestroyedAt });
 
     private static SecretVersionEntry Entry(SecretVersionWritten e) =>
-        new(e.Version, e.SecretType, VersionState.Active, e.WrittenBy, e.WrittenAt, null, null);
+        new(e.Version, e.SecretType, VersionState.Active, e.WrittenBy, e.WrittenAt, null, null, e.Import);
 
     private static SecretVersionHistory Update(SecretVersionHistory h, int[] versions, Func<SecretVersionEntry, SecretVersionEntry> change) =>
         h with { Versions = [.. h.Versions.Select(v => versions.Contains(v.Version) ? change(v) : v)] };

@@ -17,6 +17,7 @@ public sealed class AppFixture : IAsyncLifetime
     public const string WebhookSecret = "whsec_test-scaikey-webhook-secret";
 
     public IAlbaHost Host { get; private set; } = null!;
+    public Federation.MemoryBackendFactory MemoryBackends { get; } = new();
     public TestTokens Tokens { get; private set; } = null!;
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "scaivault-tests-" + Guid.NewGuid().ToString("N"));
     public string Schema { get; } = "sv_test_" + Guid.NewGuid().ToString("N")[..8];
@@ -42,6 +43,8 @@ public sealed class AppFixture : IAsyncLifetime
         {
             services.RunWolverineInSoloMode();
             services.DisableAllExternalWolverineTransports();
+            // A port-level backend type for the federation engine tests (tests/Http.Tests/Federation/MemoryBackend.cs).
+            services.AddSingleton<ScaiVault.Federation.IFederationBackendFactory>(MemoryBackends);
         }));
     }
 

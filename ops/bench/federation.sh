@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Federation benchmark (a benchmark, not a test: it passes whatever the figures):
+#   ops/bench/federation.sh
+# Starts its own PostgreSQL and Redis (data under .data/bench-fed), runs ops/bench/Federation: seeds the fake
+# Vault with BENCH_FED_SECRETS (default 10000) secrets of 3 versions, measures BENCH_FED_READS (default 2000)
+# sequential proxied reads against direct reads of the fake, then a cold and an unchanged sync. Stops what it started.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+export SCAIVAULT_DATA_DIR="$root/.data/bench-fed" SCAIVAULT_PG_PORT=auto SCAIVAULT_REDIS_PORT=auto SCAIVAULT_PG_FAST="${BENCH_PG_FAST:-0}"
+bash ops/nuget-shim/build.sh >/dev/null
+dotnet build ops/bench/Federation -c Release -nologo -v q
+ops/services.sh start
+trap 'ops/services.sh stop' EXIT
+set -a; . "$SCAIVAULT_DATA_DIR/services.env"; set +a
+uptime
+dotnet ops/bench/Federation/bin/Release/net10.0/ScaiVault.Bench.Federation.dll
+uptime

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Marten;
+using Marten.Services;
+using ScaiVault.Domain.Federation;
+using ScaiVault.Federation.Mapping;
+
+namespace ScaiVault.Http.Federation;
+
+/// <summary>Where a ScaiVault path goes when a proxy-mode backend maps it.</summary>
+public sealed record ProxyRoute(FederationBackend Backend, MappedName Target);
+
+/// <summary>
+/// Which backends a tenant has and which of them maps a path. Every secret request asks, so the list is
+/// cached per tenant: cleared on this node by a commit of a federation configuration event, reloaded
+/// after <see cref="FederationOptions.RoutesTtl"/> for changes made on other nodes.
+/// </summary>
+public sealed class FederationRoutes(IServiceProvider services, FederationOptions options, TimeProvider clock)
+{
+    private sealed record Entry(DateTimeOffset LoadedAt, IReadOnlyList<(FederationBackend Backend, PathMapping Mapping)> Backends);
+
+    private readonly ConcurrentDictionary<string, Entry> _byTenant = new(StringComparer.Ordinal);
+
+    // Resolved on first use: the store's own configuration registers this class's commit listener, so taking
+    // IDocumentStore in the constructor would make the store wait for itself.
+    private IDocumentStore Store => field ??= services.GetRequiredService<IDocumentStore>();
+
+    public async Task<IReadOnlyList<(FederationBackend Backend, PathMapping Mapping)>> BackendsAsync(string tenant, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (_byTenant.TryGetValue(tenant, out var cached) && now - cached.LoadedAt < options.RoutesTtl) return cached.Backends;
+        await using var session = Store.QuerySession(tenant);
+        var backends = await session.Query<FederationBackend>().Where(b => !b.Removed).ToListAsync(ct);
+        // Configuration order decides between overlapping mappings of two backends: the older one wins.
+        var entry = new Entry(now, [.. backends.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal)
+            .Select(b => (b, PathMapping.From(b.Settings.PathMapping)))]);
+        _byTenant[tenant] = entry;
+        return entry.Backends;
+    }
+
+    /// <summary>The proxy-mode backend that maps this path (first configured, first matching entry), or null.</summary>
+    public async Task<ProxyRoute?> ProxyForAsync(string tenant, string path, CancellationToken ct)
+    {
+        foreach (var (backend, mapping) in await BackendsAsync(tenant, ct))
+            if (backend.Settings.Mode == FederationMode.Proxy && mapping.ToBackend(path) is { } target)
+                return new ProxyRoute(backend, target);
+        return null;
+    }
+
+    public void Invalidate(string tenant) => _byTenant.TryRemove(tenant, out _);
+
+    public sealed class InvalidateOnCommit(FederationRoutes target) : DocumentSessionListenerBase
+    {
+        public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
+        {
+            if (commit.GetEvents().Any(e => e.Data is FederationBackendConfigured or FederationBackendReconfigured or FederationBackendRemoved))
+                target.Invalidate(session.TenantId);
+            return Task.CompletedTask;
+        }
+    }
+}

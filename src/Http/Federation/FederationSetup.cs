@@ -1,0 +1,33 @@
+using Marten;
+using ScaiVault.Federation;
+using ScaiVault.Federation.Vault;
+using Wolverine.Runtime.Agents;
+
+namespace ScaiVault.Http.Federation;
+
+public static class FederationSetup
+{
+    /// <summary>
+    /// The federation engine: backends API services, proxy reads, the sync runner and its cluster-wide
+    /// scheduling (a Wolverine agent family). Backend types come from registered <see cref="ScaiVault.Federation.IFederationBackendFactory"/>s.
+    /// </summary>
+    public static WebApplicationBuilder AddScaiVaultFederation(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(FederationOptions.From(builder.Configuration));
+        services.AddSingleton<BackendFactories>();
+        services.AddSingleton<FederationRoutes>();
+        services.AddSingleton<FederationStore>();
+        services.AddSingleton<BackendAdapters>();
+        services.AddSingleton<BackendChecks>();
+        services.AddSingleton<ProxyRead>();
+        services.AddSingleton<SyncRunner>();
+        services.AddSingleton<ConflictResolver>();
+        services.AddSingleton<IAgentFamily, SyncAgentFamily>();
+        // Backend types. AWS Secrets Manager, Azure Key Vault and GCP Secret Manager register here the same way.
+        services.AddSingleton<IFederationBackendFactory, VaultBackendFactory>();
+        services.ConfigureMarten((sp, opts) =>
+            opts.Listeners.Add(new FederationRoutes.InvalidateOnCommit(sp.GetRequiredService<FederationRoutes>())));
+        return builder;
+    }
+}
