@@ -1,5 +1,4 @@
 using System.Net;
-using System.Threading.RateLimiting;
 
 namespace ScaiVault.Federation.Aws;
 
@@ -45,8 +44,7 @@ internal sealed class AwsCallPipeline : IDisposable
     private readonly TimeProvider _time;
     private readonly AwsCallTuning _tuning;
     private readonly TimeSpan _timeout;
-    private readonly TokenBucketRateLimiter _limiter;
-    private readonly ITimer _replenisher;
+    private readonly CallRateCap _cap;
     private long _calls;
 
     public AwsCallPipeline(HttpClient http, TimeProvider time, AwsCallTuning tuning, TimeSpan timeout, double callsPerSecond)
@@ -55,25 +53,13 @@ internal sealed class AwsCallPipeline : IDisposable
         _time = time;
         _tuning = tuning;
         _timeout = timeout;
-        // Replenished from a TimeProvider timer (not the limiter's own) so the cap is testable with a fake clock.
-        var perTick = Math.Max(1, (int)Math.Round(callsPerSecond / 10));
-        var tick = TimeSpan.FromSeconds(perTick / callsPerSecond);
-        _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = Math.Max(1, (int)Math.Ceiling(callsPerSecond)),
-            TokensPerPeriod = perTick,
-            ReplenishmentPeriod = tick,
-            AutoReplenishment = false,
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
-        _replenisher = time.CreateTimer(_ => _limiter.TryReplenish(), null, tick, tick);
+        _cap = new CallRateCap(callsPerSecond, time);
     }
 
     public long Calls => Interlocked.Read(ref _calls);
 
     /// <summary>Calls waiting for the rate cap right now.</summary>
-    public long Queued => _limiter.GetStatistics()?.CurrentQueuedCount ?? 0;
+    public long Queued => _cap.Queued;
 
     /// <summary>
     /// Sends one logical call, retrying as needed. <paramref name="build"/> makes a fresh unsigned request
@@ -87,10 +73,7 @@ internal sealed class AwsCallPipeline : IDisposable
         {
             Exception? transient;
             var creds = await credentials(ct);
-            using (var lease = await _limiter.AcquireAsync(1, ct))
-            {
-                if (!lease.IsAcquired) throw new FederationBackendException(BackendFailure.Throttled, $"{operation}: the outbound call cap refused the call.");
-            }
+            await _cap.WaitAsync(ct);
             using var request = build();
             SigV4Signer.SignRequest(request, body, creds, region, service, _time.GetUtcNow());
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -141,7 +124,6 @@ internal sealed class AwsCallPipeline : IDisposable
 
     public void Dispose()
     {
-        _replenisher.Dispose();
-        _limiter.Dispose();
+        _cap.Dispose();
     }
 }
