@@ -28,6 +28,8 @@ public sealed class AwsSecretsManagerBackend : IFederationBackend, IBatchReading
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, (IReadOnlyList<string> Tags, DateTimeOffset At)> _tags = new(StringComparer.Ordinal);
     private volatile bool _batchDenied;
+    private volatile bool _describeDenied;
+    private volatile bool _versionsDenied;
 
     internal AwsSecretsManagerBackend(AwsCallPipeline pipeline, SecretsManagerClient client, TimeProvider time)
     {
@@ -105,7 +107,7 @@ public sealed class AwsSecretsManagerBackend : IFederationBackend, IBatchReading
                     await CollectBatchAsync(chunk, answer, found, failed, ct);
                     continue;
                 }
-                catch (FederationBackendException e) when (e.Failure == BackendFailure.AccessDenied)
+                catch (FederationBackendException e) when (IamDenied(e))
                 {
                     // The IAM policy may allow GetSecretValue but not secretsmanager:BatchGetSecretValue: read one by one from now on.
                     _batchDenied = true;
@@ -144,6 +146,7 @@ public sealed class AwsSecretsManagerBackend : IFederationBackend, IBatchReading
 
     public async Task<IReadOnlyList<RemoteSecret>> ReadVersionsAsync(string name, CancellationToken ct)
     {
+        if (_versionsDenied) return await CurrentOnlyAsync(name, ct);
         var versions = new List<(string Id, DateTimeOffset? Created)>();
         string? next = null;
         try
@@ -163,6 +166,12 @@ public sealed class AwsSecretsManagerBackend : IFederationBackend, IBatchReading
         {
             return [];
         }
+        catch (FederationBackendException e) when (IamDenied(e))
+        {
+            // GetSecretValue + ListSecrets is a documented minimal policy: without ListSecretVersionIds only the current version is visible.
+            _versionsDenied = true;
+            return await CurrentOnlyAsync(name, ct);
+        }
 
         var tags = await TagsOfAsync(name, ct);
         var result = new List<RemoteSecret>(versions.Count);
@@ -181,6 +190,9 @@ public sealed class AwsSecretsManagerBackend : IFederationBackend, IBatchReading
         }
         return result;
     }
+
+    private async Task<IReadOnlyList<RemoteSecret>> CurrentOnlyAsync(string name, CancellationToken ct) =>
+        await ReadAsync(name, ct) is { } current ? [current] : [];
 
     public async Task<string> WriteAsync(string name, RemoteSecretValue value, CancellationToken ct)
     {
@@ -214,6 +226,7 @@ public sealed class AwsSecretsManagerBackend : IFederationBackend, IBatchReading
     private async Task<IReadOnlyList<string>> TagsOfAsync(string name, CancellationToken ct)
     {
         if (_tags.TryGetValue(name, out var cached) && _time.GetUtcNow() - cached.At < TagCacheLifetime) return cached.Tags;
+        if (_describeDenied) return [];
         try
         {
             var described = await CallAsync("DescribeSecret", name, new JsonObject { ["SecretId"] = name }, ct);
@@ -225,7 +238,15 @@ public sealed class AwsSecretsManagerBackend : IFederationBackend, IBatchReading
         {
             return [];
         }
+        catch (FederationBackendException e) when (IamDenied(e))
+        {
+            // A policy of GetSecretValue + ListSecrets only is enough to read: values then come without tags.
+            _describeDenied = true;
+            return [];
+        }
     }
+
+    private static bool IamDenied(FederationBackendException e) => e.InnerException is AwsServiceException { Code: "AccessDeniedException" };
 
     private static RemoteSecret Version(string name, JsonElement answer, IReadOnlyList<string> tags)
     {

@@ -180,6 +180,28 @@ public sealed class AwsSecretsManagerBackendTests
     }
 
     [Fact]
+    public async Task MinimalPolicy_GetSecretValueAndListSecretsOnly_StillReads_WithoutTagsOrHistory()
+    {
+        await using var bed = await StartAsync();
+        bed.Fake.Seed("prod/a", "1", tags: new Dictionary<string, string> { ["k"] = "v" });
+        bed.Fake.PutValue("prod/a", "2");
+        foreach (var op in new[] { "DescribeSecret", "ListSecretVersionIds", "BatchGetSecretValue", "PutSecretValue", "CreateSecret" })
+            bed.Fake.DeniedOperations[op] = true;
+
+        var read = await bed.Backend.ReadAsync("prod/a", Ct);
+        var versions = await bed.Backend.ReadVersionsAsync("prod/a", Ct);
+        var many = await bed.Backend.ReadManyAsync(["prod/a"], Ct);
+        var write = await Should.ThrowAsync<FederationBackendException>(() => bed.Backend.WriteAsync("prod/a", Text("3"), Ct));
+
+        Encoding.UTF8.GetString(read!.Value!.Bytes).ShouldBe("2");
+        read.Tags.ShouldBeEmpty();
+        versions.Single().RemoteVersion.ShouldBe(read.RemoteVersion);
+        many.Found["prod/a"]!.RemoteVersion.ShouldBe(read.RemoteVersion);
+        write.Failure.ShouldBe(BackendFailure.AccessDenied);
+        write.Message.ShouldContain("secretsmanager:PutSecretValue");
+    }
+
+    [Fact]
     public async Task ReadMany_OneSecretDenied_IsReportedAlone()
     {
         await using var bed = await StartAsync();
