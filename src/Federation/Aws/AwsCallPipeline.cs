@@ -125,5 +125,6 @@ internal sealed class AwsCallPipeline : IDisposable
     public void Dispose()
     {
         _cap.Dispose();
+        _http.Dispose();
     }
 }

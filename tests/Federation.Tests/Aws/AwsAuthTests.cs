@@ -150,5 +150,29 @@ public sealed class AwsAuthTests
         AllMessages(e).ShouldNotContain(FakeSecretsManager.SecretAccessKey);
     }
 
+    [Fact]
+    public async Task NoCredentialsConfigured_UsesTheAwsDefaultChain()
+    {
+        // The chain's first sources are the environment variables; IMDS is switched off so nothing leaves loopback.
+        Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", FakeSecretsManager.AccessKeyId);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", FakeSecretsManager.SecretAccessKey);
+        try
+        {
+            await using var bed = await StartAsync();
+            using var backend = bed.Create(c => c.Remove("credentials_path"));
+
+            await backend.CheckAsync(Ct);
+
+            bed.Fake.Calls("ListSecrets").ShouldBe(1);
+            bed.Stored.Reads.ShouldBe(0);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", null);
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", null);
+        }
+    }
+
     private static string AllMessages(Exception e) => e.ToString();
 }
