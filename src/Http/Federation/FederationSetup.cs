@@ -1,5 +1,8 @@
 using Marten;
 using ScaiVault.Federation;
+using ScaiVault.Federation.Aws;
+using ScaiVault.Federation.Azure;
+using ScaiVault.Federation.Gcp;
 using ScaiVault.Federation.Vault;
 using Wolverine.Runtime.Agents;
 
@@ -24,8 +27,12 @@ public static class FederationSetup
         services.AddSingleton<SyncRunner>();
         services.AddSingleton<ConflictResolver>();
         services.AddSingleton<IAgentFamily, SyncAgentFamily>();
-        // Backend types. AWS Secrets Manager, Azure Key Vault and GCP Secret Manager register here the same way.
+        // Backend types: one factory each (docs/federation-<type>.md).
+        services.AddHttpClient();
         services.AddSingleton<IFederationBackendFactory, VaultBackendFactory>();
+        services.AddSingleton<IFederationBackendFactory, AwsSecretsManagerBackendFactory>();
+        services.AddSingleton<IFederationBackendFactory, AzureKeyVaultBackendFactory>();
+        services.AddSingleton<IFederationBackendFactory, GcpSecretManagerFactory>();
         services.ConfigureMarten((sp, opts) =>
             opts.Listeners.Add(new FederationRoutes.InvalidateOnCommit(sp.GetRequiredService<FederationRoutes>())));
         return builder;
