@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ScaiVault.Domain.Federation;
 using ScaiVault.Federation;
 
@@ -11,6 +12,24 @@ public sealed class BackendChecks(BackendAdapters adapters, FederationStore back
     ILogger<BackendChecks> logger)
 {
     public sealed record Result(string Connection, int? LatencyMs);
+
+    /// <summary>
+    /// How long a status poll reuses this node's last check of the same backend revision. Dashboards poll
+    /// status; without this every poll would be a paid call on metered backends such as AWS Secrets Manager.
+    /// </summary>
+    public static readonly TimeSpan StatusCheckMaxAge = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<(string Tenant, string Id, int Revision), (Result Result, DateTimeOffset At)> _recent = new();
+
+    /// <summary>The last check of this backend revision if younger than <see cref="StatusCheckMaxAge"/>, else a new one.</summary>
+    public async Task<Result> RecentAsync(string tenant, FederationBackend backend, string? lastKnown, CancellationToken ct)
+    {
+        var key = (tenant, backend.Id, backend.Revision);
+        if (_recent.TryGetValue(key, out var recent) && clock.GetUtcNow() - recent.At < StatusCheckMaxAge) return recent.Result;
+        var result = await CheckAsync(tenant, backend, lastKnown, ct);
+        _recent[key] = (result, clock.GetUtcNow());
+        return result;
+    }
 
     public async Task<Result> CheckAsync(string tenant, FederationBackend backend, string? lastKnown, CancellationToken ct)
     {

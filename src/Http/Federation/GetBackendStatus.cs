@@ -20,7 +20,7 @@ public static class GetBackendStatusEndpoint
         var backend = await backends.LoadAsync(tenant, id, context.RequestAborted);
         if (backend is null) return FederationStore.NotFound().ToResult();
         var (status, _) = await backends.ReadModelsAsync(tenant, id, context.RequestAborted);
-        var check = await checks.CheckAsync(tenant, backend, status?.ConnectionStatus, context.RequestAborted);
+        var check = await checks.RecentAsync(tenant, backend, status?.ConnectionStatus, context.RequestAborted);
         var (fresh, conflicts) = await backends.ReadModelsAsync(tenant, id, context.RequestAborted);
         if (fresh is null) return FederationStore.NotFound().ToResult();
         return JsonResponse.Ok(json => BackendJson.WriteStatus(json, fresh, check.Connection, check.LatencyMs, conflicts));

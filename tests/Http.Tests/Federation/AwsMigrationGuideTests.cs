@@ -106,5 +106,11 @@ public sealed class AwsMigrationGuideTests(AppFixture fixture) : IntegrationCont
         // Change detection came from the listing: only the changed secret's versions were looked at.
         _asm.Calls("ListSecretVersionIds").ShouldBe(1);
         (await Host.GetJson("/v1/secrets/external/aws/billing/database"))["data"]!["password"].Str().ShouldBe("aws-db-2");
+
+        // A dashboard polling status does not pay one ASM call per poll.
+        _asm.ResetCalls();
+        for (var i = 0; i < 5; i++)
+            (await Host.GetJson($"/v1/federation/backends/{id}/status"))["connection"]!["status"].Str().ShouldBe("connected");
+        _asm.TotalCalls.ShouldBeLessThanOrEqualTo(1);
     }
 }
