@@ -282,7 +282,9 @@ public sealed class AzureKeyVaultBackendTests : IAsyncLifetime
         var e = await Should.ThrowAsync<FederationBackendException>(() => backend.ReadAsync("slow", Ct));
 
         e.Failure.ShouldBe(BackendFailure.Timeout);
-        backend.OutboundCalls.ShouldBe(2);     // the first try and one retry, each cut off by the timeout
+        // The first try and one retry, each cut off by the timeout; on a loaded machine the bearer challenge and
+        // token request may land before the cut as well. Never more: the retries are bounded.
+        backend.OutboundCalls.ShouldBeInRange(2L, 4L);
     }
 
     [Fact]
