@@ -143,6 +143,8 @@ public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, Backen
         if (origin?.RemoteVersion is { } last)
         {
             var index = versions.ToList().FindIndex(v => v.RemoteVersion == last);
+            // Nothing newer than the last import: a backend without a list change marker (GCP) lands here on every run.
+            if (index == versions.Count - 1) { run.Unchanged++; return null; }
             start = index >= 0 ? index + 1 : versions.Count - 1;
         }
         ValueTransform.TryParse(candidate.Rule.Transform, out var transform, out _);
