@@ -41,5 +41,8 @@ public static class EventTypes
         (typeof(BackendReached), "federation_backend_reached"),
         (typeof(SyncConflictDetected), "federation_sync_conflict_detected"),
         (typeof(SyncConflictResolved), "federation_sync_conflict_resolved"),
+        (typeof(SyncBaselineAdvanced), "federation_sync_baseline_advanced"),
+        (typeof(WriteThroughDelivered), "federation_write_through_delivered"),
+        (typeof(WriteThroughFailed), "federation_write_through_failed"),
     ];
 }

@@ -15,6 +15,8 @@ public enum BackendFailure
     BadResponse,
     /// <summary>The credential secret in ScaiVault is missing or not in the expected shape (502).</summary>
     CredentialsUnusable,
+    /// <summary>The name cannot exist in this backend (its naming rules reject it): nothing was sent. Final for a write-through.</summary>
+    NameNotRepresentable,
 }
 
 /// <summary>A failure to reach or use a federated backend. The message never holds a value or a credential.</summary>

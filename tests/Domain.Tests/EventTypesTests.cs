@@ -38,6 +38,9 @@ public sealed class EventTypesTests
             "BackendReached=federation_backend_reached",
             "SyncConflictDetected=federation_sync_conflict_detected",
             "SyncConflictResolved=federation_sync_conflict_resolved",
+            "SyncBaselineAdvanced=federation_sync_baseline_advanced",
+            "WriteThroughDelivered=federation_write_through_delivered",
+            "WriteThroughFailed=federation_write_through_failed",
         ]);
     }
 }

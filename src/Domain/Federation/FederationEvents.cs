@@ -35,9 +35,33 @@ public sealed record BackendReached(string BackendId, int LatencyMs, DateTimeOff
 public sealed record SyncConflictDetected(string BackendId, string Path, string BackendName, int LocalVersion,
     string? RemoteVersion, string? RemoteMarker, ConflictResolution Policy, string RunId, DateTimeOffset DetectedAt);
 
-/// <summary>Winner: <c>local</c> or <c>backend</c>. ResolvedBy is a caller, or <c>policy:backend_wins</c> / <c>policy:local_wins</c>.</summary>
+/// <summary>
+/// Winner: <c>local</c> or <c>backend</c>. ResolvedBy is a caller, or <c>policy:backend_wins</c> / <c>policy:local_wins</c>.
+/// RemoteVersion: the remote version the winner was chosen against, when known (backends without list markers need it).
+/// </summary>
 public sealed record SyncConflictResolved(string BackendId, string Path, string Winner, int LocalVersion, string? RemoteMarker,
-    string ResolvedBy, DateTimeOffset ResolvedAt);
+    string ResolvedBy, DateTimeOffset ResolvedAt, string? RemoteVersion = null);
+
+/// <summary>
+/// A sync found nothing new at a path whose remote change marker moved (after a write-through, say): the new
+/// marker becomes the baseline, so the next run skips the path without reading it.
+/// </summary>
+public sealed record SyncBaselineAdvanced(string BackendId, string Path, string RemoteMarker, string RemoteVersion, int LocalVersion,
+    string RunId, DateTimeOffset At);
+
+/// <summary>
+/// A local write reached the backend (write-through): local version <c>LocalVersion</c> is remote version
+/// <c>RemoteVersion</c> there, which is the path's sync baseline from now on. Never the value.
+/// </summary>
+public sealed record WriteThroughDelivered(string BackendId, string Path, string BackendName, int LocalVersion, string RemoteVersion,
+    DateTimeOffset DeliveredAt);
+
+/// <summary>
+/// A write-through attempt failed. <c>Final</c>: no more attempts (the backend refused it, or retries ran out);
+/// otherwise it is retried. Failure is a wire name (<c>unavailable</c>, <c>access_denied</c>, …).
+/// </summary>
+public sealed record WriteThroughFailed(string BackendId, string Path, string BackendName, int LocalVersion, string Failure, string Reason,
+    int Attempt, bool Final, DateTimeOffset FailedAt);
 
 public enum FederationMode
 {

@@ -136,7 +136,7 @@ public sealed class AzureKeyVaultBackend : IFederationBackend
     public async Task<string> WriteAsync(string name, RemoteSecretValue value, CancellationToken ct)
     {
         if (!AzureSecretNames.TryEncode(name, out var azureName, out var reason))
-            throw new FederationBackendException(BackendFailure.BadResponse, $"'{name}' cannot be written to Azure Key Vault: {reason}");
+            throw new FederationBackendException(BackendFailure.NameNotRepresentable, $"'{name}' cannot be written to Azure Key Vault: {reason}");
         var secret = AzureValues.ToAzure(azureName, value);
         var client = await ClientAsync(ct);
         var written = await Call("write", ct, async () => (await client.SetSecretAsync(secret, ct)).Value);

@@ -152,7 +152,7 @@ public sealed class GcpSecretManagerBackend : IFederationBackend
     {
         // Refused here as GSM would refuse it (400 INVALID_ARGUMENT), without spending a call.
         if (!GcpSecretIds.TryEncode(name, out var id, out var reason))
-            throw new FederationBackendException(BackendFailure.BadResponse, $"'{name}' cannot be written to GCP Secret Manager: {reason}");
+            throw new FederationBackendException(BackendFailure.NameNotRepresentable, $"'{name}' cannot be written to GCP Secret Manager: {reason}");
         if (value.Bytes.Length > GcpPayloads.MaxBytes)
             throw new FederationBackendException(BackendFailure.BadResponse,
                 $"'{name}' cannot be written to GCP Secret Manager: the value is {value.Bytes.Length} bytes, more than its 64 KiB limit.");

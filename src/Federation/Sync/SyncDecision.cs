@@ -17,10 +17,11 @@ public enum SyncAction
 
 /// <summary>
 /// The local side of a path as the sync sees it: does the secret exist, its last version, and the
-/// baseline of the last sync (or of the last conflict resolution, whichever is later): the remote change
-/// marker then and the local version then.
+/// baseline of the last sync (or of the last conflict resolution or write-through, whichever is later): the
+/// remote change marker then, the local version then, and the remote version then.
 /// </summary>
-public sealed record LocalState(bool Exists, int LastVersion, string? BaselineMarker, int? BaselineLocalVersion, bool FromThisBackend);
+public sealed record LocalState(bool Exists, int LastVersion, string? BaselineMarker, int? BaselineLocalVersion, bool FromThisBackend,
+    string? BaselineRemoteVersion = null);
 
 public sealed record SyncOutcome(SyncAction Action, bool Conflict, ConflictResolution? Resolution)
 {
@@ -36,11 +37,28 @@ public sealed record SyncOutcome(SyncAction Action, bool Conflict, ConflictResol
 /// </summary>
 public static class SyncDecision
 {
-    public static SyncOutcome Decide(string? remoteMarker, LocalState? local, bool excluded, ConflictResolution policy)
+    public static SyncOutcome Decide(string? remoteMarker, LocalState? local, bool excluded, ConflictResolution policy) =>
+        Decide(local is null || (RemoteChangedByMarker(remoteMarker, local) ?? true), local, excluded, policy);
+
+    /// <summary>
+    /// Whether the listing alone shows a remote change since the baseline; null when it cannot tell (the backend lists
+    /// no marker, or the baseline has none yet, as after a write-through), and the remote versions must be read.
+    /// </summary>
+    public static bool? RemoteChangedByMarker(string? remoteMarker, LocalState local) =>
+        remoteMarker is not null && local.BaselineMarker is not null ? remoteMarker != local.BaselineMarker : null;
+
+    /// <summary>
+    /// After reading the versions: changed when the newest is not the baseline's remote version; null when the backend's
+    /// version ids do not tell values apart (Vault KV v1 always answers <c>current</c>, with no time) and only the value can.
+    /// </summary>
+    public static bool? RemoteChangedByVersion(RemoteSecret newest, LocalState local) =>
+        newest.RemoteVersion != local.BaselineRemoteVersion ? true : newest.UpdatedAt is null ? null : false;
+
+    /// <summary>The same rule once it is known, by marker or by reading, whether the remote changed.</summary>
+    public static SyncOutcome Decide(bool remoteChanged, LocalState? local, bool excluded, ConflictResolution policy)
     {
         if (excluded) return SyncOutcome.Excluded;
         if (local is null) return SyncOutcome.Import;
-        var remoteChanged = remoteMarker is null || local.BaselineMarker is null || remoteMarker != local.BaselineMarker;
         if (!remoteChanged) return SyncOutcome.Unchanged;
         var localChanged = local.Exists && (!local.FromThisBackend || local.BaselineLocalVersion is not { } baseline || local.LastVersion > baseline);
         if (!localChanged) return SyncOutcome.Import;

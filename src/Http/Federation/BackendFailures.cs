@@ -16,6 +16,8 @@ public static class BackendFailures
             $"Federation backend {backendId} is throttling requests; retry later."),
         BackendFailure.AccessDenied => new(502, FederationErrorCodes.BackendAccessDenied,
             $"Federation backend {backendId} refused ScaiVault's credentials; check the backend's auth configuration."),
+        BackendFailure.NameNotRepresentable => new(502, FederationErrorCodes.NameNotRepresentable,
+            $"The path maps to a name federation backend {backendId} cannot hold; change the backend's path_mapping."),
         BackendFailure.CredentialsUnusable => new(502, FederationErrorCodes.CredentialsUnusable,
             $"The credentials of federation backend {backendId} cannot be read from ScaiVault; check its auth_config_path / credentials_path."),
         _ => new(502, FederationErrorCodes.BackendBadResponse,
@@ -29,6 +31,7 @@ public static class BackendFailures
         BackendFailure.Throttled => "throttled",
         BackendFailure.AccessDenied => "access_denied",
         BackendFailure.BadResponse => "bad_response",
+        BackendFailure.NameNotRepresentable => "name_not_representable",
         _ => "credentials_unusable",
     };
 
@@ -75,4 +78,5 @@ public static class FederationErrorCodes
     public const string ProxyVersionUnavailable = "federation_version_unavailable";
     public const string UnknownType = "unknown_backend_type";
     public const string NotSyncMode = "federation_not_sync_mode";
+    public const string NameNotRepresentable = "federation_name_not_representable";
 }

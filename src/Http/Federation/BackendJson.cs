@@ -40,7 +40,7 @@ public static class BackendJson
         json.WriteEndObject();
     }
 
-    public static void WriteStatus(Utf8JsonWriter json, BackendStatus status, string connection, int? latencyMs, BackendConflicts? conflicts)
+    public static void WriteStatus(Utf8JsonWriter json, BackendStatus status, string connection, int? latencyMs, BackendConflicts? conflicts, bool writeThrough)
     {
         json.WriteStartObject();
         json.WriteString("id", status.Id);
@@ -67,6 +67,7 @@ public static class BackendJson
         if (status.LastError is null) json.WriteNull("last_error");
         else json.WriteString("last_error", status.LastError);
         json.WriteNumber("open_conflicts", conflicts?.Open.Count ?? 0);
+        WriteWriteThrough(json, status, writeThrough);
         json.WriteStartArray("recent_events");
         foreach (var e in status.RecentEvents)
         {
@@ -75,6 +76,29 @@ public static class BackendJson
             SecretJson.WriteTime(json, "at", e.At);
             if (e.RunId is not null) json.WriteString("run_id", e.RunId);
             json.WriteString("summary", e.Summary);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteWriteThrough(Utf8JsonWriter json, BackendStatus status, bool enabled)
+    {
+        json.WriteStartObject("write_through");
+        json.WriteBoolean("enabled", enabled);
+        json.WriteNumber("delivered", status.WriteThroughDelivered);
+        WriteTimeOrNull(json, "last_delivered_at", status.LastWriteThroughAt);
+        json.WriteStartArray("failures");
+        foreach (var f in status.WriteThroughFailures.Values.OrderByDescending(f => f.At))
+        {
+            json.WriteStartObject();
+            json.WriteString("path", f.Path);
+            json.WriteNumber("local_version", f.LocalVersion);
+            json.WriteString("failure", f.Failure);
+            json.WriteString("reason", f.Reason);
+            json.WriteNumber("attempt", f.Attempt);
+            json.WriteBoolean("final", f.Final);
+            SecretJson.WriteTime(json, "at", f.At);
             json.WriteEndObject();
         }
         json.WriteEndArray();

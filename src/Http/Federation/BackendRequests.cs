@@ -97,8 +97,9 @@ public static class BackendRequestReader
         }
         if (interval is not null && !SyncIntervals.TryParse(interval, out _, out var intervalError)) return Fail("sync_interval", intervalError);
         if (writeThrough && mode != FederationMode.Sync) return Fail("write_through", "applies to sync mode only (proxied paths are read-only).");
-        if (writeThrough)
-            return Fail("write_through", "is not available yet on this server: local writes to synced paths stay local.");
+        // A field transform keeps one field of the backend's value: the rest of it could not be written back.
+        if (writeThrough && mapping.FirstOrDefault(r => r.Transform?.StartsWith("field:", StringComparison.Ordinal) == true) is { } lossy)
+            return Fail("write_through", $"cannot be used with the transform '{lossy.Transform}' of mapping entry '{lossy.Pattern}': a single field cannot be written back as the whole value.");
 
         return (new BackendSettings(name, type, config.Value, mapping, mode.Value, interval, resolution, writeThrough), null);
     }

@@ -12,7 +12,7 @@ namespace ScaiVault.Http.Federation;
 
 /// <summary>
 /// Resolves an open (manual) conflict. <c>local</c>: the local value stays and becomes the baseline against the
-/// remote marker seen at detection. <c>backend</c>: the backend's current value is read now and imported as the
+/// remote marker seen at detection (and, with write-through on, is written to the backend). <c>backend</c>: the backend's current value is read now and imported as the
 /// next local version (with provenance). Either way the path takes part in sync again.
 /// </summary>
 public sealed class ConflictResolver(IDocumentStore store, SecretStore secrets, BackendAdapters adapters, FederationStore backends,
@@ -29,8 +29,10 @@ public sealed class ConflictResolver(IDocumentStore store, SecretStore secrets, 
 
         if (winner == "local")
         {
-            var resolved = new SyncConflictResolved(backend.Id, path, "local", local?.LastVersion ?? 0, open.RemoteMarker, caller.ActorId, now);
-            await backends.AppendAsync(caller.TenantId, backend.Id, [resolved], ct);
+            var resolved = new SyncConflictResolved(backend.Id, path, "local", local?.LastVersion ?? 0, open.RemoteMarker, caller.ActorId, now, open.RemoteVersion);
+            // With write-through on, "local wins" also means the backend gets the local value.
+            var push = backend.Settings.WriteThrough && local is { Exists: true } ? [new DeliverWriteThrough(caller.TenantId, backend.Id, path, local.LastVersion)] : Array.Empty<object>();
+            await backends.AppendAsync(caller.TenantId, backend.Id, [resolved], ct, push);
             return (resolved, null);
         }
 

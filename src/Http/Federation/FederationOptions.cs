@@ -9,6 +9,9 @@ public sealed class FederationOptions
     /// <summary>A proxied read answers 504 after this, whatever the backend does.</summary>
     public TimeSpan ProxyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>One write-through attempt; a slower backend is tried again later.</summary>
+    public TimeSpan WriteThroughTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>One connection check (on configure and on GET …/status).</summary>
     public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(3);
 

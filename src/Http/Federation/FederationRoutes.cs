@@ -6,8 +6,8 @@ using ScaiVault.Federation.Mapping;
 
 namespace ScaiVault.Http.Federation;
 
-/// <summary>Where a ScaiVault path goes when a proxy-mode backend maps it.</summary>
-public sealed record ProxyRoute(FederationBackend Backend, MappedName Target);
+/// <summary>Where a ScaiVault path goes in the backend that maps it.</summary>
+public sealed record BackendRoute(FederationBackend Backend, MappedName Target);
 
 /// <summary>
 /// Which backends a tenant has and which of them maps a path. Every secret request asks, so the list is
@@ -38,11 +38,23 @@ public sealed class FederationRoutes(IServiceProvider services, FederationOption
     }
 
     /// <summary>The proxy-mode backend that maps this path (first configured, first matching entry), or null.</summary>
-    public async Task<ProxyRoute?> ProxyForAsync(string tenant, string path, CancellationToken ct)
+    public async Task<BackendRoute?> ProxyForAsync(string tenant, string path, CancellationToken ct)
     {
         foreach (var (backend, mapping) in await BackendsAsync(tenant, ct))
             if (backend.Settings.Mode == FederationMode.Proxy && mapping.ToBackend(path) is { } target)
-                return new ProxyRoute(backend, target);
+                return new BackendRoute(backend, target);
+        return null;
+    }
+
+    /// <summary>
+    /// The sync-mode backend with write-through on that a local write to this path goes to, or null. The first configured
+    /// backend whose mapping covers the path decides, as it does for sync: one path, one source.
+    /// </summary>
+    public async Task<BackendRoute?> WriteThroughForAsync(string tenant, string path, CancellationToken ct)
+    {
+        foreach (var (backend, mapping) in await BackendsAsync(tenant, ct))
+            if (backend.Settings.Mode == FederationMode.Sync && mapping.ToBackend(path) is { } target)
+                return backend.Settings.WriteThrough ? new BackendRoute(backend, target) : null;
         return null;
     }
 

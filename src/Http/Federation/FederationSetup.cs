@@ -26,6 +26,7 @@ public static class FederationSetup
         services.AddSingleton<ProxyRead>();
         services.AddSingleton<SyncRunner>();
         services.AddSingleton<ConflictResolver>();
+        services.AddSingleton<WriteThroughDelivery>();
         services.AddSingleton<IAgentFamily, SyncAgentFamily>();
         // Backend types: one factory each (docs/federation-<type>.md).
         services.AddHttpClient();

@@ -8,7 +8,7 @@ using ScaiVault.Projections.Federation;
 namespace ScaiVault.Http.Federation;
 
 /// <summary>The I/O around the pure backend decisions: load the stream, decide, append, commit (retrying a lost race).</summary>
-public sealed class FederationStore(IDocumentStore store, TimeProvider clock)
+public sealed class FederationStore(IDocumentStore store, TimeProvider clock, IServiceProvider services)
 {
     private const int MaxAttempts = 20;
 
@@ -81,14 +81,22 @@ public sealed class FederationStore(IDocumentStore store, TimeProvider clock)
         }
     }
 
-    /// <summary>Appends engine facts (sync runs, reachability, conflicts) to a backend's stream; a removed backend takes none.</summary>
-    public async Task AppendAsync(string tenant, string id, IReadOnlyList<object> events, CancellationToken ct)
+    /// <summary>
+    /// Appends engine facts (sync runs, reachability, conflicts) to a backend's stream. <paramref name="messages"/> are
+    /// published through Wolverine's outbox in the same transaction: sent if and only if the facts are stored.
+    /// </summary>
+    public async Task AppendAsync(string tenant, string id, IReadOnlyList<object> events, CancellationToken ct, IReadOnlyList<object>? messages = null)
     {
         if (events.Count == 0) return;
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession(tenant);
             session.Events.Append(id, events);
+            if (messages is { Count: > 0 })
+            {
+                var outbox = new Wolverine.Marten.MartenOutbox(services.GetRequiredService<Wolverine.Runtime.IWolverineRuntime>(), session);
+                foreach (var message in messages) await outbox.PublishAsync(message);
+            }
             try
             {
                 await session.SaveChangesAsync(ct);

@@ -23,6 +23,6 @@ public static class GetBackendStatusEndpoint
         var check = await checks.RecentAsync(tenant, backend, status?.ConnectionStatus, context.RequestAborted);
         var (fresh, conflicts) = await backends.ReadModelsAsync(tenant, id, context.RequestAborted);
         if (fresh is null) return FederationStore.NotFound().ToResult();
-        return JsonResponse.Ok(json => BackendJson.WriteStatus(json, fresh, check.Connection, check.LatencyMs, conflicts));
+        return JsonResponse.Ok(json => BackendJson.WriteStatus(json, fresh, check.Connection, check.LatencyMs, conflicts, backend.Settings.WriteThrough));
     }
 }

@@ -15,7 +15,7 @@ namespace ScaiVault.Http.Federation;
 /// </summary>
 public sealed class ProxyRead(BackendAdapters adapters, FederationOptions options, ILogger<ProxyRead> logger)
 {
-    public async Task<IResult> ReadAsync(HttpContext context, string tenant, string path, int? version, ProxyRoute route)
+    public async Task<IResult> ReadAsync(HttpContext context, string tenant, string path, int? version, BackendRoute route)
     {
         var backend = route.Backend;
         var audit = context.Audit();

@@ -21,6 +21,7 @@ public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, Backen
 {
     private const int ImportBatch = 100;
     private const int MaxReportedPaths = 1000;
+    private const int ReadParallelism = 8;
 
     public async Task<SyncReport?> RunAsync(string tenant, string backendId, string trigger, CancellationToken outer)
     {
@@ -42,7 +43,8 @@ public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, Backen
             var callsBefore = adapter.OutboundCalls;
             await SyncAsync(tenant, backend, adapter, run, timeout.Token);
             var report = run.Report(started.ElapsedMilliseconds, adapter.OutboundCalls - callsBefore);
-            await backends.AppendAsync(tenant, backendId, [.. run.Events, new SyncCompleted(backendId, runId, report, clock.GetUtcNow())], outer);
+            await backends.AppendAsync(tenant, backendId, [.. run.Events, new SyncCompleted(backendId, runId, report, clock.GetUtcNow())], outer,
+                run.Pushes(tenant, backend));
             logger.LogInformation(
                 "federation.sync.completed backend {BackendId} run {RunId}: synced {Synced}, unchanged {Unchanged}, skipped {Skipped}, conflicts {Conflicts}, errors {Errors}, {DurationMs} ms",
                 backendId, runId, report.Synced, report.Unchanged, report.Skipped.Count, report.Conflicts, report.Errors.Count, report.DurationMs);
@@ -57,7 +59,7 @@ public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, Backen
             List<object> events = [.. run.Events, new SyncFailed(backendId, runId, failure.ToWire(), reason, report, now)];
             if (failure is BackendFailure.Unavailable or BackendFailure.Timeout)
                 events.Add(new BackendUnreachable(backendId, failure.ToWire(), reason, now));
-            await backends.AppendAsync(tenant, backendId, events, outer);
+            await backends.AppendAsync(tenant, backendId, events, outer, run.Pushes(tenant, backend));
             logger.LogWarning("federation.sync.failed backend {BackendId} run {RunId}: {Failure} {Reason}", backendId, runId, failure, reason);
             if (failure is BackendFailure.Unavailable or BackendFailure.Timeout)
                 logger.LogWarning("federation.backend.unreachable backend {BackendId}: {Failure}", backendId, failure);
@@ -86,8 +88,11 @@ public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, Backen
             }
         }
 
-        // 2. Decide per path against the local state (one batched load) and the open conflicts.
-        var imports = new List<(Candidate Candidate, Secret? Local, bool Conflict)>();
+        // 2. Decide per path against the local state (one batched load) and the open conflicts. Where the listing cannot
+        //    tell whether the remote changed (the backend lists no marker, or none is known since a write-through), the
+        //    path's versions are read first and decide.
+        var imports = new List<Pending>();
+        var undecided = new List<Pending>();
         foreach (var chunk in candidates.Chunk(1000))
         {
             await using var session = store.QuerySession(tenant);
@@ -97,54 +102,116 @@ public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, Backen
                 var local = locals.GetValueOrDefault(candidate.Path);
                 var state = LocalStateOf(local, backend.Id, conflicts?.Baselines.GetValueOrDefault(candidate.Path));
                 var excluded = conflicts?.Open.ContainsKey(candidate.Path) == true;
-                var outcome = SyncDecision.Decide(candidate.Remote.ChangeMarker, state, excluded, backend.Settings.ConflictResolution);
-                switch (outcome.Action)
-                {
-                    case SyncAction.Unchanged: run.Unchanged++; break;
-                    case SyncAction.Excluded: run.Skip(candidate.Remote.Name, candidate.Path, "manual_conflict: excluded from sync until the conflict is resolved"); break;
-                    case SyncAction.Import: imports.Add((candidate, local, outcome.Conflict)); break;
-                    case SyncAction.Conflict:
-                        run.Conflict(candidate, local!, outcome.Resolution!.Value, clock.GetUtcNow());
-                        break;
-                }
+                var pending = new Pending(candidate, local, state);
+                if (!excluded && state?.BaselineRemoteVersion is not null && SyncDecision.RemoteChangedByMarker(candidate.Remote.ChangeMarker, state) is null)
+                    undecided.Add(pending);
+                else
+                    Route(SyncDecision.Decide(candidate.Remote.ChangeMarker, state, excluded, backend.Settings.ConflictResolution), pending);
             }
+        }
+        await ReadAheadAsync(adapter, undecided, run, ct);
+        foreach (var pending in undecided)
+        {
+            if (pending.Versions is not { } versions) continue;
+            if (versions.Count == 0) { run.Skip(pending.Candidate.Remote.Name, pending.Candidate.Path, "gone: the backend no longer holds it"); continue; }
+            var changed = SyncDecision.RemoteChangedByVersion(versions[^1], pending.State!);
+            pending.ValueChanged = changed is null && await ValueDiffersAsync(tenant, pending, ct);
+            var outcome = SyncDecision.Decide(changed ?? pending.ValueChanged, pending.State, false, backend.Settings.ConflictResolution);
+            if (outcome.Action == SyncAction.Unchanged) run.CaughtUp(pending, versions[^1].RemoteVersion, clock.GetUtcNow());
+            else Route(outcome, pending);
         }
 
         // 3. Read and import what changed, in batches of one transaction each.
         foreach (var batch in imports.Chunk(ImportBatch))
         {
-            var items = new List<(SecretStore.Import Import, Candidate Candidate, Secret? Local, bool Conflict)>();
-            foreach (var (candidate, local, conflict) in batch)
+            var items = new List<(SecretStore.Import Import, Pending Pending)>();
+            foreach (var pending in batch)
             {
-                var import = await ReadAsync(adapter, backend.Id, candidate, local, run, ct);
-                if (import is not null) items.Add((import, candidate, local, conflict));
+                var import = await ReadAsync(adapter, backend.Id, pending, run, ct);
+                if (import is not null) items.Add((import, pending));
             }
             await ImportAsync(tenant, backend.Id, items, run, ct);
         }
+
+        void Route(SyncOutcome outcome, Pending pending)
+        {
+            switch (outcome.Action)
+            {
+                case SyncAction.Unchanged: run.Unchanged++; break;
+                case SyncAction.Excluded: run.Skip(pending.Candidate.Remote.Name, pending.Candidate.Path, "manual_conflict: excluded from sync until the conflict is resolved"); break;
+                case SyncAction.Import: pending.Conflict = outcome.Conflict; imports.Add(pending); break;
+                case SyncAction.Conflict: run.Conflict(pending, outcome.Resolution!.Value, clock.GetUtcNow()); break;
+            }
+        }
     }
 
-    private async Task<SecretStore.Import?> ReadAsync(IFederationBackend adapter, string backendId, Candidate candidate, Secret? local, Run run, CancellationToken ct)
+    /// <summary>Reads the versions of the undecided paths, a few at a time; a secret that cannot be read is an error of the run, not its end.</summary>
+    private async Task ReadAheadAsync(IFederationBackend adapter, List<Pending> undecided, Run run, CancellationToken ct)
     {
-        IReadOnlyList<RemoteSecret> versions;
+        var failures = new System.Collections.Concurrent.ConcurrentBag<(Pending Pending, FederationBackendException Error)>();
+        await Parallel.ForEachAsync(undecided, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = ct }, async (pending, c) =>
+        {
+            try
+            {
+                pending.Versions = await BackendFailures.BoundedAsync(options.ProxyTimeout, c, t => adapter.ReadVersionsAsync(pending.Candidate.Remote.Name, t));
+            }
+            catch (FederationBackendException e) when (e.Failure is BackendFailure.AccessDenied or BackendFailure.BadResponse)
+            {
+                failures.Add((pending, e));
+            }
+        });
+        foreach (var (pending, e) in failures) run.Error(pending.Candidate.Remote.Name, pending.Candidate.Path, e.Failure.ToWire(), e.Message);
+    }
+
+    /// <summary>
+    /// For backends whose version ids do not tell values apart (Vault KV v1): does the remote value differ from the local
+    /// version both sides last agreed on? Compared in memory only; neither value is kept or logged.
+    /// </summary>
+    private async Task<bool> ValueDiffersAsync(string tenant, Pending pending, CancellationToken ct)
+    {
+        if (pending.Versions![^1].Value is not { } value || pending.State!.BaselineLocalVersion is not { } agreed) return false;
+        ValueTransform.TryParse(pending.Candidate.Rule.Transform, out var transform, out _);
+        var (remote, _) = transform!.Apply(value);
+        if (remote is null) return true;   // the import reports why the transform failed
+        var (opened, _) = await secrets.ReadAsync(new Auth.Caller($"federation:{pending.Candidate.Remote.Name}", tenant, false, [], []), pending.Candidate.Path, agreed, ct);
+        // The agreed local version was destroyed since: nothing to compare with, and importing on every run would churn.
+        if (opened is null) return false;
         try
         {
-            versions = await BackendFailures.BoundedAsync(options.ProxyTimeout, ct, c => adapter.ReadVersionsAsync(candidate.Remote.Name, c));
+            return opened.SecretType != remote.SecretType || !opened.Plaintext.AsSpan().SequenceEqual(remote.Bytes);
         }
-        catch (FederationBackendException e) when (e.Failure is BackendFailure.AccessDenied or BackendFailure.BadResponse)
+        finally
         {
-            // One unreadable secret does not stop the run; an unreachable backend does (rethrown above this).
-            run.Error(candidate.Remote.Name, candidate.Path, e.Failure.ToWire(), e.Message);
-            return null;
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(opened.Plaintext);
+        }
+    }
+
+    private async Task<SecretStore.Import?> ReadAsync(IFederationBackend adapter, string backendId, Pending pending, Run run, CancellationToken ct)
+    {
+        var candidate = pending.Candidate;
+        var versions = pending.Versions;
+        if (versions is null)
+        {
+            try
+            {
+                versions = await BackendFailures.BoundedAsync(options.ProxyTimeout, ct, c => adapter.ReadVersionsAsync(candidate.Remote.Name, c));
+            }
+            catch (FederationBackendException e) when (e.Failure is BackendFailure.AccessDenied or BackendFailure.BadResponse)
+            {
+                // One unreadable secret does not stop the run; an unreachable backend does (rethrown above this).
+                run.Error(candidate.Remote.Name, candidate.Path, e.Failure.ToWire(), e.Message);
+                return null;
+            }
         }
 
-        // Import only what is newer than the last imported remote version (all of the history the first time).
-        var origin = local?.Origin is { } o && o.BackendId == backendId ? o : null;
+        // Import only what is newer than the baseline's remote version (all of the history the first time).
         var start = 0;
-        if (origin?.RemoteVersion is { } last)
+        if (pending.ValueChanged) start = versions.Count - 1;
+        else if (pending.State?.BaselineRemoteVersion is { } last)
         {
             var index = versions.ToList().FindIndex(v => v.RemoteVersion == last);
-            // Nothing newer than the last import: a backend without a list change marker (GCP) lands here on every run.
-            if (index == versions.Count - 1) { run.Unchanged++; return null; }
+            // Nothing newer than the baseline: the marker moved without a new value (after a write-through, say).
+            if (index >= 0 && index == versions.Count - 1) { run.CaughtUp(pending, last, clock.GetUtcNow()); return null; }
             start = index >= 0 ? index + 1 : versions.Count - 1;
         }
         ValueTransform.TryParse(candidate.Rule.Transform, out var transform, out _);
@@ -166,15 +233,14 @@ public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, Backen
         return new SecretStore.Import(candidate.Path, readable, versions[^1].Tags.Count > 0 ? versions[^1].Tags : null);
     }
 
-    private async Task ImportAsync(string tenant, string backendId, List<(SecretStore.Import Import, Candidate Candidate, Secret? Local, bool Conflict)> items,
-        Run run, CancellationToken ct)
+    private async Task ImportAsync(string tenant, string backendId, List<(SecretStore.Import Import, Pending Pending)> items, Run run, CancellationToken ct)
     {
         if (items.Count == 0) return;
         var by = $"federation:{backendId}";
         try
         {
             await secrets.ImportAsync(tenant, [.. items.Select(i => i.Import)], by, ct);
-            foreach (var item in items) run.Imported(item.Import, item.Candidate, item.Local, item.Conflict, clock.GetUtcNow());
+            foreach (var item in items) run.Imported(item.Import, item.Pending, clock.GetUtcNow());
         }
         catch (Exception e) when (Errors.ConcurrencyConflicts.IsConflict(e))
         {
@@ -184,11 +250,11 @@ public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, Backen
                 try
                 {
                     await secrets.ImportAsync(tenant, [item.Import], by, ct);
-                    run.Imported(item.Import, item.Candidate, item.Local, item.Conflict, clock.GetUtcNow());
+                    run.Imported(item.Import, item.Pending, clock.GetUtcNow());
                 }
                 catch (Exception inner) when (Errors.ConcurrencyConflicts.IsConflict(inner))
                 {
-                    run.Error(item.Candidate.Remote.Name, item.Candidate.Path, "local_write_during_sync", "A local write landed during the sync; the next run decides again.");
+                    run.Error(item.Pending.Candidate.Remote.Name, item.Pending.Candidate.Path, "local_write_during_sync", "A local write landed during the sync; the next run decides again.");
                 }
             }
         }
@@ -208,12 +274,11 @@ public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, Backen
     {
         if (local is null) return null;
         var origin = local.Origin is { } o && o.BackendId == backendId ? o : null;
-        string? marker = origin?.ChangeMarker;
-        int? localVersion = origin?.LocalVersion;
-        // A later "local wins" resolution is the newer baseline: both sides agreed on that remote marker and local version.
+        var (marker, localVersion, remoteVersion) = (origin?.ChangeMarker, origin?.LocalVersion, origin?.RemoteVersion);
+        // A later resolution, write-through or advanced baseline is the newer agreement between both sides.
         if (resolved is not null && (localVersion is null || resolved.LocalVersion >= localVersion))
-            (marker, localVersion) = (resolved.RemoteMarker, resolved.LocalVersion);
-        return new LocalState(local.Exists, local.LastVersion, marker, localVersion, origin is not null || resolved is not null);
+            (marker, localVersion, remoteVersion) = (resolved.RemoteMarker, resolved.LocalVersion, resolved.RemoteVersion ?? remoteVersion);
+        return new LocalState(local.Exists, local.LastVersion, marker, localVersion, origin is not null || resolved is not null, remoteVersion);
     }
 
     private static async IAsyncEnumerable<RemoteSecretRef> One(string name)
@@ -224,6 +289,20 @@ public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, Backen
 
     private sealed record Candidate(RemoteSecretRef Remote, string Path, MappingRule Rule);
 
+    /// <summary>A listed path on its way through one run: its local side, and what reading it found (when it was read).</summary>
+    private sealed class Pending(Candidate candidate, Secret? local, LocalState? state)
+    {
+        public Candidate Candidate => candidate;
+        public Secret? Local => local;
+        public LocalState? State => state;
+        public IReadOnlyList<RemoteSecret>? Versions { get; set; }
+        /// <summary>Only the value showed the change (KV v1): import the current value.</summary>
+        public bool ValueChanged { get; set; }
+        /// <summary>Imported under the backend_wins policy over a local change.</summary>
+        public bool Conflict { get; set; }
+        public string? RemoteVersion => Versions is [.., var newest] ? newest.RemoteVersion : null;
+    }
+
     /// <summary>What one run has done so far: counts, bounded path lists, and the backend-stream events to append.</summary>
     private sealed class Run(string backendId, string runId)
     {
@@ -233,6 +312,11 @@ public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, Backen
         private readonly List<SkippedPath> _skipped = [];
         private readonly List<SyncError> _errors = [];
         public List<object> Events { get; } = [];
+        private readonly List<(string Path, int LocalVersion)> _localWins = [];
+
+        /// <summary>Local won a conflict by policy: with write-through on, the backend gets the local value (at least once, like a write).</summary>
+        public IReadOnlyList<object> Pushes(string tenant, FederationBackend backend) =>
+            backend.Settings.WriteThrough ? [.. _localWins.Select(w => new DeliverWriteThrough(tenant, backend.Id, w.Path, w.LocalVersion))] : [];
 
         public void Skip(string name, string? path, string reason)
         {
@@ -244,18 +328,32 @@ public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, Backen
             if (_errors.Count < MaxReportedPaths) _errors.Add(new SyncError(name, path, failure, message));
         }
 
-        public void Conflict(Candidate candidate, Secret local, ConflictResolution policy, DateTimeOffset now)
+        public void Conflict(Pending pending, ConflictResolution policy, DateTimeOffset now)
         {
+            var (candidate, local) = (pending.Candidate, pending.Local!);
             _conflicts++;
-            Events.Add(new SyncConflictDetected(backendId, candidate.Path, candidate.Remote.Name, local.LastVersion, null,
+            Events.Add(new SyncConflictDetected(backendId, candidate.Path, candidate.Remote.Name, local.LastVersion, pending.RemoteVersion,
                 candidate.Remote.ChangeMarker, policy, runId, now));
-            if (policy == ConflictResolution.LocalWins)
-                Events.Add(new SyncConflictResolved(backendId, candidate.Path, "local", local.LastVersion, candidate.Remote.ChangeMarker,
-                    "policy:local_wins", now));
+            if (policy != ConflictResolution.LocalWins) return;
+            Events.Add(new SyncConflictResolved(backendId, candidate.Path, "local", local.LastVersion, candidate.Remote.ChangeMarker,
+                "policy:local_wins", now, pending.RemoteVersion));
+            _localWins.Add((candidate.Path, local.LastVersion));
         }
 
-        public void Imported(SecretStore.Import import, Candidate candidate, Secret? local, bool conflict, DateTimeOffset now)
+        /// <summary>
+        /// Read, and nothing newer than the baseline: unchanged. When the listing's marker moved (a write-through, a metadata
+        /// edit), it becomes the baseline so the next run skips the path without reading it.
+        /// </summary>
+        public void CaughtUp(Pending pending, string remoteVersion, DateTimeOffset now)
         {
+            Unchanged++;
+            if (pending.Candidate.Remote.ChangeMarker is { } marker && marker != pending.State?.BaselineMarker && pending.State?.BaselineLocalVersion is { } agreed)
+                Events.Add(new SyncBaselineAdvanced(backendId, pending.Candidate.Path, marker, remoteVersion, agreed, runId, now));
+        }
+
+        public void Imported(SecretStore.Import import, Pending pending, DateTimeOffset now)
+        {
+            var (candidate, local, conflict) = (pending.Candidate, pending.Local, pending.Conflict);
             _synced++;
             _versions += import.Versions.Count;
             if (!conflict) return;

@@ -5,6 +5,8 @@ using ScaiVault.Domain.Secrets;
 using ScaiVault.Http.Auth;
 using ScaiVault.Http.Errors;
 using ScaiVault.Projections.Secrets;
+using Wolverine.Marten;
+using Wolverine.Runtime;
 
 namespace ScaiVault.Http.Secrets;
 
@@ -12,7 +14,8 @@ namespace ScaiVault.Http.Secrets;
 /// The I/O around the pure secret decisions: load the stream, seal or open values, keep the key ring
 /// in step with the events, and commit both in one transaction so there is never a partial write.
 /// </summary>
-public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, TimeProvider clock, Federation.FederationRoutes federation)
+public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, TimeProvider clock, Federation.FederationRoutes federation,
+    IServiceProvider services)
 {
     // Concurrent writers without check-and-set retry on a lost race (last writer wins); with
     // check-and-set a lost race is the answer. The bound only guards against a pathological storm.
@@ -24,6 +27,7 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
         SecretMetadata? metadata, int? maxVersions, int? cas, CancellationToken ct)
     {
         if (await ProxyReadOnlyAsync(caller, path, ct) is { } readOnly) return (null, readOnly);
+        var writeThrough = await federation.WriteThroughForAsync(caller.TenantId, path, ct);
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession(caller.TenantId);
@@ -55,6 +59,13 @@ public sealed class SecretStore(IDocumentStore store, IRootKeyProvider rootKey, 
             ring.Keys = new() { [version] = wrapped };
             session.Store(ring);
             stream.AppendMany(events);
+            if (writeThrough is not null)
+            {
+                // Wolverine's outbox commits the delivery request with the write: the backend gets it at least once, or
+                // the write did not happen. The message names the version, never the value.
+                var outbox = new MartenOutbox(services.GetRequiredService<IWolverineRuntime>(), session);
+                await outbox.PublishAsync(new Federation.DeliverWriteThrough(caller.TenantId, writeThrough.Backend.Id, path, version));
+            }
             try
             {
                 await session.SaveChangesAsync(ct);

@@ -2,12 +2,13 @@ using JasperFx;
 using JasperFx.CodeGeneration;
 using Wolverine;
 using Wolverine.Http;
+using ScaiVault.Http.Federation;
 
 namespace ScaiVault.Http.Setup;
 
 public static class MessagingSetup
 {
-    /// <summary>Wolverine for HTTP endpoints (and, later, durable messaging through the Marten outbox).</summary>
+    /// <summary>Wolverine for HTTP endpoints, agents (federation sync) and durable messaging through the Marten outbox (write-through).</summary>
     public static WebApplicationBuilder AddScaiVaultMessaging(this WebApplicationBuilder builder)
     {
         builder.Host.UseWolverine(opts =>
@@ -22,6 +23,9 @@ public static class MessagingSetup
             // How soon the elected leader reassigns agents (federation sync shards) after a node leaves; Wolverine's default is 30 s.
             if (int.TryParse(builder.Configuration["SCAIVAULT_AGENT_CHECK_MS"], out var checkMs) && checkMs > 0)
                 opts.Durability.CheckAssignmentPeriod = TimeSpan.FromMilliseconds(checkMs);
+            // Write-through deliveries survive a restart (durable inbox) and are retried until the backend takes them.
+            opts.LocalQueue(WriteThroughHandler.Queue).UseDurableInbox().MaximumParallelMessages(4);
+            opts.PublishMessage<DeliverWriteThrough>().ToLocalQueue(WriteThroughHandler.Queue);
         });
         builder.Services.AddWolverineHttp();
         return builder;

@@ -16,7 +16,11 @@ public sealed record BackendConflicts(
 public sealed record OpenConflict(string Path, string BackendName, int LocalVersion, string? RemoteVersion, string? RemoteMarker,
     ConflictResolution Policy, string RunId, DateTimeOffset DetectedAt);
 
-public sealed record ConflictBaseline(string? RemoteMarker, int LocalVersion, DateTimeOffset ResolvedAt);
+/// <summary>
+/// Local version <c>LocalVersion</c> and the backend's <c>RemoteVersion</c> (with its list marker, when known) hold the
+/// same value: set by a "local wins" resolution, a write-through, or a sync that found nothing new behind a moved marker.
+/// </summary>
+public sealed record ConflictBaseline(string? RemoteMarker, int LocalVersion, DateTimeOffset ResolvedAt, string? RemoteVersion = null);
 
 public partial class BackendConflictsProjection : SingleStreamProjection<BackendConflicts, string>
 {
@@ -40,8 +44,18 @@ public partial class BackendConflictsProjection : SingleStreamProjection<Backend
         open.Remove(e.Path);
         var baselines = new Dictionary<string, ConflictBaseline>(c.Baselines);
         // A backend win imports the remote value: the secret's own sync origin is the baseline from then on.
-        if (e.Winner == "local") baselines[e.Path] = new ConflictBaseline(e.RemoteMarker, e.LocalVersion, e.ResolvedAt);
+        if (e.Winner == "local") baselines[e.Path] = new ConflictBaseline(e.RemoteMarker, e.LocalVersion, e.ResolvedAt, e.RemoteVersion);
         else baselines.Remove(e.Path);
         return c with { Open = open, Baselines = baselines };
     }
+
+    public BackendConflicts Apply(WriteThroughDelivered e, BackendConflicts c) =>
+        // The marker the backend now lists is unknown until the next sync reads it (and advances the baseline).
+        WithBaseline(c, e.Path, new ConflictBaseline(null, e.LocalVersion, e.DeliveredAt, e.RemoteVersion));
+
+    public BackendConflicts Apply(SyncBaselineAdvanced e, BackendConflicts c) =>
+        WithBaseline(c, e.Path, new ConflictBaseline(e.RemoteMarker, e.LocalVersion, e.At, e.RemoteVersion));
+
+    private static BackendConflicts WithBaseline(BackendConflicts c, string path, ConflictBaseline baseline) =>
+        c with { Baselines = new Dictionary<string, ConflictBaseline>(c.Baselines) { [path] = baseline } };
 }

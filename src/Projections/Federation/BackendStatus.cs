@@ -29,7 +29,15 @@ public sealed record BackendStatus(
     string? LastError,
     DateTimeOffset? LastErrorAt,
     int OpenConflicts,
-    IReadOnlyList<FederationEventEntry> RecentEvents);
+    IReadOnlyList<FederationEventEntry> RecentEvents)
+{
+    /// <summary>Write-through deliveries so far, the last one, and the paths whose latest delivery failed (cleared when one succeeds).</summary>
+    public long WriteThroughDelivered { get; init; }
+    public DateTimeOffset? LastWriteThroughAt { get; init; }
+    public IReadOnlyDictionary<string, WriteThroughFailure> WriteThroughFailures { get; init; } = new Dictionary<string, WriteThroughFailure>();
+}
+
+public sealed record WriteThroughFailure(string Path, int LocalVersion, string Failure, string Reason, int Attempt, bool Final, DateTimeOffset At);
 
 /// <summary>One observable federation event: <c>federation.sync.completed</c>, … with a one-line summary (paths and counts only).</summary>
 public sealed record FederationEventEntry(string Type, DateTimeOffset At, string? RunId, string Summary);
@@ -37,6 +45,7 @@ public sealed record FederationEventEntry(string Type, DateTimeOffset At, string
 public partial class BackendStatusProjection : SingleStreamProjection<BackendStatus, string>
 {
     private const int KeepEvents = 50;
+    private const int KeepFailures = 100;
 
     public static BackendStatus Create(IEvent<FederationBackendConfigured> @event)
     {
@@ -92,6 +101,25 @@ public partial class BackendStatusProjection : SingleStreamProjection<BackendSta
     public BackendStatus Apply(SyncConflictResolved e, BackendStatus s) =>
         Log(s with { OpenConflicts = e.ResolvedBy.StartsWith("policy:", StringComparison.Ordinal) ? s.OpenConflicts : Math.Max(0, s.OpenConflicts - 1) },
             new("federation.sync.conflict_resolved", e.ResolvedAt, null, $"{e.Path}: {e.Winner} wins ({e.ResolvedBy})"));
+
+    public BackendStatus Apply(WriteThroughDelivered e, BackendStatus s)
+    {
+        var failures = new Dictionary<string, WriteThroughFailure>(s.WriteThroughFailures);
+        failures.Remove(e.Path);
+        return Log(s with { WriteThroughDelivered = s.WriteThroughDelivered + 1, LastWriteThroughAt = e.DeliveredAt, WriteThroughFailures = failures },
+            new("federation.write_through.delivered", e.DeliveredAt, null, $"{e.Path}: local version {e.LocalVersion} is remote version {e.RemoteVersion}"));
+    }
+
+    public BackendStatus Apply(WriteThroughFailed e, BackendStatus s)
+    {
+        // Bounded like the event list: a backend refusing every write must not grow this document without end.
+        var failures = new Dictionary<string, WriteThroughFailure>(s.WriteThroughFailures);
+        if (failures.Count >= KeepFailures && !failures.ContainsKey(e.Path))
+            failures.Remove(failures.Values.MinBy(f => f.At)!.Path);
+        failures[e.Path] = new(e.Path, e.LocalVersion, e.Failure, e.Reason, e.Attempt, e.Final, e.FailedAt);
+        return Log(s with { WriteThroughFailures = failures },
+            new("federation.write_through.failed", e.FailedAt, null, $"{e.Path} (attempt {e.Attempt}{(e.Final ? ", final" : "")}): {e.Failure}: {e.Reason}"));
+    }
 
     private static BackendStatus Log(BackendStatus s, FederationEventEntry entry) =>
         s with { RecentEvents = [entry, .. s.RecentEvents.Take(KeepEvents - 1)] };

@@ -169,6 +169,7 @@ public sealed class AzureKeyVaultBackendTests : IAsyncLifetime
 
         var e = await Should.ThrowAsync<FederationBackendException>(() => backend.WriteAsync("apps/db_password", RemoteValues.Str("x"), Ct));
 
+        e.Failure.ShouldBe(BackendFailure.NameNotRepresentable);
         e.Message.ShouldContain("'_'");
         _h.Fake.Count("vault").ShouldBe(0);
     }

@@ -94,7 +94,7 @@ public sealed class GcpSecretManagerWriteTests
 
         var e = await Should.ThrowAsync<FederationBackendException>(() => backend.WriteAsync(name, GcpTestBed.Text("v"), Ct));
 
-        e.Failure.ShouldBe(BackendFailure.BadResponse);
+        e.Failure.ShouldBe(BackendFailure.NameNotRepresentable);
         e.Message.ShouldContain(reason);
         backend.OutboundCalls.ShouldBe(0);
     }
