@@ -203,7 +203,7 @@ public sealed class VaultBackend : IFederationBackend
         if (!TryData(reply, out var meta) || !meta.TryGetProperty("current_version", out var current)) throw Unexpected(reply, "GET " + path);
         var state = meta.TryGetProperty("versions", out var versions) && versions.ValueKind == JsonValueKind.Object
                     && versions.TryGetProperty(current.ToString(), out var cv)
-            ? VaultValues.Flag(cv, "destroyed") ? ":destroyed" : VaultValues.Time(cv, "deletion_time") is not null ? ":deleted" : ""
+            ? VaultValues.Flag(cv, "destroyed") ? ":destroyed" : VaultValues.Time(cv, "deletion_time") is { } d && d <= _clock.GetUtcNow() ? ":deleted" : ""
             : "";
         var updated = meta.TryGetProperty("updated_time", out var u) ? u.ToString() : "";
         return $"{current}@{updated}{state}";

@@ -14,38 +14,42 @@ namespace ScaiVault.Federation.Vault;
 /// </summary>
 internal sealed class VaultSession(VaultConfig config, VaultHttp http, BackendConnection connection, TimeProvider clock, ILogger logger) : IDisposable
 {
+    /// <summary>A token and its timing, replaced as a whole: readers outside the gate (every call) never see half an update.</summary>
+    private sealed record Lease(string Token, TimeSpan LoginLease, bool Renewable, DateTimeOffset? RenewAt, DateTimeOffset? ExpiresAt);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private string? _token;
-    private TimeSpan _loginLease;
-    private bool _renewable;
-    private DateTimeOffset? _renewAt;
-    private DateTimeOffset? _expiresAt;
+    private Lease? _lease;
 
     /// <summary>A token fit for use now, renewing or logging in first when due.</summary>
     public async Task<string> TokenAsync(CancellationToken ct)
     {
-        if (_token is { } current && !Due()) return current;
+        if (Volatile.Read(ref _lease) is { } current && !Due(current)) return current.Token;
         await _gate.WaitAsync(ct);
         try
         {
-            if (_token is { } again && !Due()) return again;
-            if (_token is not null && _renewable && await TryRenewAsync(ct)) return _token;
-            if (_token is { } stillValid && _expiresAt is { } exp && clock.GetUtcNow() < exp && !_renewable && config.AuthMethod == VaultAuthMethod.Token)
-                return stillValid;
+            var lease = _lease;
+            if (lease is not null && !Due(lease)) return lease.Token;
+            if (lease is { Renewable: true } && await TryRenewAsync(lease, ct)) return _lease!.Token;
+            // A non-renewable stored token is used until it lapses; then Vault's 403 makes us read the secret again.
+            if (lease is { Renewable: false, ExpiresAt: { } exp } && config.AuthMethod == VaultAuthMethod.Token && clock.GetUtcNow() < exp)
+                return lease.Token;
             await LoginAsync(ct);
-            return _token!;
+            return _lease!.Token;
         }
         finally { _gate.Release(); }
     }
 
     /// <summary>Forgets a token Vault refused, so the next <see cref="TokenAsync"/> logs in again.</summary>
-    public void Refused(string token) => Interlocked.CompareExchange(ref _token, null, token);
+    public void Refused(string token)
+    {
+        if (Volatile.Read(ref _lease) is { } lease && lease.Token == token) Interlocked.CompareExchange(ref _lease, null, lease);
+    }
 
-    private bool Due() => _renewAt is { } at && clock.GetUtcNow() >= at;
+    private bool Due(Lease lease) => lease.RenewAt is { } at && clock.GetUtcNow() >= at;
 
     private async Task LoginAsync(CancellationToken ct)
     {
-        _token = null;
+        Volatile.Write(ref _lease, null);
         switch (config.AuthMethod)
         {
             case VaultAuthMethod.Token:
@@ -88,15 +92,15 @@ internal sealed class VaultSession(VaultConfig config, VaultHttp http, BackendCo
     }
 
     /// <summary>Renews the current token; false when Vault refused or the max TTL leaves less than a third of a lease (then: log in).</summary>
-    private async Task<bool> TryRenewAsync(CancellationToken ct)
+    private async Task<bool> TryRenewAsync(Lease lease, CancellationToken ct)
     {
         VaultReply reply;
         try
         {
-            reply = await http.SendAsync("POST", "auth/token/renew-self", _token, new JsonObject { ["increment"] = $"{(long)_loginLease.TotalSeconds}s" }, ct);
+            reply = await http.SendAsync("POST", "auth/token/renew-self", lease.Token, new JsonObject { ["increment"] = $"{(long)lease.LoginLease.TotalSeconds}s" }, ct);
         }
         catch (FederationBackendException e) when (e.Failure is BackendFailure.Unavailable or BackendFailure.Timeout or BackendFailure.Throttled
-                                                   && _expiresAt is { } exp && clock.GetUtcNow() < exp)
+                                                   && lease.ExpiresAt is { } exp && clock.GetUtcNow() < exp)
         {
             // Vault is briefly unwell but the token still lives: use it, retry renewal on the next call.
             logger.LogWarning("Vault backend {BackendId}: token renewal failed ({Failure}); the token is still valid", connection.BackendId, e.Failure);
@@ -104,21 +108,21 @@ internal sealed class VaultSession(VaultConfig config, VaultHttp http, BackendCo
         }
         if (!reply.IsSuccess) return false;
         var auth = AuthOf(reply, "POST auth/token/renew-self");
-        if (auth.LeaseSeconds < _loginLease.TotalSeconds / 3) return false;
-        var lease = _loginLease;
-        Adopt(_token!, auth.LeaseSeconds, auth.Renewable);
-        _loginLease = lease;
+        if (auth.LeaseSeconds < lease.LoginLease.TotalSeconds / 3) return false;
+        Adopt(lease.Token, auth.LeaseSeconds, auth.Renewable, lease.LoginLease);
         return true;
     }
 
-    private void Adopt(string token, long leaseSeconds, bool renewable)
+    /// <param name="loginLease">The lease the token started with: renewals ask for it again and are judged against it.</param>
+    private void Adopt(string token, long leaseSeconds, bool renewable, TimeSpan? loginLease = null)
     {
         var now = clock.GetUtcNow();
-        _token = token;
-        _renewable = renewable && leaseSeconds > 0;
-        _loginLease = TimeSpan.FromSeconds(leaseSeconds);
-        _expiresAt = leaseSeconds > 0 ? now.AddSeconds(leaseSeconds) : null;
-        _renewAt = leaseSeconds > 0 ? now.AddSeconds(leaseSeconds * 2.0 / 3) : null;
+        Volatile.Write(ref _lease, new Lease(
+            token,
+            loginLease ?? TimeSpan.FromSeconds(leaseSeconds),
+            renewable && leaseSeconds > 0,
+            leaseSeconds > 0 ? now.AddSeconds(leaseSeconds * 2.0 / 3) : null,
+            leaseSeconds > 0 ? now.AddSeconds(leaseSeconds) : null));
     }
 
     private static (string Token, long LeaseSeconds, bool Renewable) AuthOf(VaultReply reply, string what)

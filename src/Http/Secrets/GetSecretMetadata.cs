@@ -50,6 +50,17 @@ public static class GetSecretMetadataEndpoint
                 json.WriteString("state", v.State.Wire());
                 SecretJson.WriteTime(json, "created_at", v.CreatedAt);
                 json.WriteString("created_by", v.CreatedBy);
+                if (v.Import is { } import)
+                {
+                    // Provenance of a version a federation sync imported (none for local writes).
+                    json.WriteStartObject("imported_from");
+                    json.WriteString("backend_id", import.BackendId);
+                    json.WriteString("backend_path", import.BackendName);
+                    if (import.RemoteVersion is null) json.WriteNull("remote_version");
+                    else json.WriteString("remote_version", import.RemoteVersion);
+                    json.WriteString("sync_run_id", import.SyncRunId);
+                    json.WriteEndObject();
+                }
                 SecretJson.WriteTime(json, "deleted_at", v.DeletedAt);
                 SecretJson.WriteTime(json, "destroyed_at", v.DestroyedAt);
                 json.WriteEndObject();

@@ -29,6 +29,12 @@ public sealed class SyncModeTests(AppFixture fixture) : IntegrationContext(fixtu
         read["data"]!["password"].Str().ShouldBe("v3");
         read["version"].Int().ShouldBe(3);
         (await Host.GetJson("/v1/secrets/external/mem/billing/db?version=1"))["data"]!["password"].Str().ShouldBe("v1");
+        // The version history says where each version came from.
+        var first = (await Host.GetJson("/v1/metadata/external/mem/billing/db"))["versions"]![0]!["imported_from"]!;
+        first["backend_id"].Str().ShouldBe(id);
+        first["backend_path"].Str().ShouldBe("apps/billing/db");
+        first["sync_run_id"].Str().ShouldBe(status["last_run_id"].Str());
+        first["remote_version"].ShouldNotBeNull();
 
         var readsBefore = store.Reads;
         var again = (await Host.SyncNow(id))["last_report"]!;
