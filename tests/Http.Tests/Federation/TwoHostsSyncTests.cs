@@ -11,17 +11,32 @@ using ScaiVault.Http.Tests.Secrets;
 namespace ScaiVault.Http.Tests.Federation;
 
 /// <summary>
-/// Two API nodes on one database (their own schema, so the shared test host stays out of it):
-/// a backend's sync runs once per interval on one node, and moves to the other when that node stops.
+/// Two API nodes on one database: a backend's sync runs once per interval on one node, and moves to the other when
+/// that node stops. The two nodes get a database of their own (on the same server), not only a schema: inside the
+/// whole suite, with the shared test host running on the same database, their leader once assigned two of the four
+/// sync shards and then nothing more for minutes (the cluster state printed on timeout showed it); advisory locks
+/// are per database, so this keeps the shared host's Wolverine and Marten agents out of this cluster's way.
 /// </summary>
 [Collection(nameof(IntegrationCollection))]
 public sealed class TwoHostsSyncTests(AppFixture fixture) : IAsyncLifetime
 {
     private readonly string _schema = "sv_2h_" + Guid.NewGuid().ToString("N")[..8];
     private readonly List<IAlbaHost> _hosts = [];
+    private readonly Npgsql.NpgsqlConnectionStringBuilder _server = new(Environment.GetEnvironmentVariable("SCAIVAULT_DB"));
+
+    private string Database => new Npgsql.NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = _schema }.ConnectionString;
+
+    private async Task OnServer(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
 
     private Task<IAlbaHost> StartNode() => AlbaHost.For<Program>(x => x
         .UseEnvironment("Production")
+        .UseSetting("SCAIVAULT_DB", Database)
         .UseSetting("SCAIVAULT_DB_SCHEMA", _schema)
         .UseSetting("SCAIVAULT_AGENT_CHECK_MS", "2000")
         .ConfigureServices(services =>
@@ -32,6 +47,7 @@ public sealed class TwoHostsSyncTests(AppFixture fixture) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        await OnServer($"create database {_schema}");
         _hosts.Add(await StartNode());
         _hosts.Add(await StartNode());
         foreach (var host in _hosts)
@@ -41,6 +57,8 @@ public sealed class TwoHostsSyncTests(AppFixture fixture) : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         foreach (var host in _hosts) await host.DisposeAsync();
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await OnServer($"drop database if exists {_schema} with (force)");
     }
 
     private static async Task<JsonNode[]> Runs(IAlbaHost host, string id)
@@ -51,20 +69,40 @@ public sealed class TwoHostsSyncTests(AppFixture fixture) : IAsyncLifetime
 
     private static string NodeOf(JsonNode started) => started["summary"].Str().Split("node ")[1];
 
-    private static async Task<JsonNode[]> WaitForRuns(IAlbaHost host, string id, Func<JsonNode[], bool> done, TimeSpan timeout)
+    private async Task<JsonNode[]> WaitForRuns(IAlbaHost host, string id, Func<JsonNode[], bool> done, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             var runs = await Runs(host, id);
             if (done(runs)) return runs;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"runs seen: {string.Join(", ", runs.Select(r => r.ToJsonString()))}");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"runs seen: {string.Join(", ", runs.Select(r => r.ToJsonString()))}; {await ClusterState(host)}");
             await Task.Delay(250);
         }
     }
 
-    // Once explicit: inside the whole suite the shards were never assigned while the shared test host forced
-    // Marten's solo daemon mode. With that host on Wolverine-managed distribution it passes there too.
+    // When no run shows up, what Wolverine's leader saw: the nodes and which agents it assigned to them.
+    private async Task<string> ClusterState(IAlbaHost host)
+    {
+        var data = host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+        var lines = new List<string>();
+        foreach (var table in new[] { "wolverine_nodes", "wolverine_node_assignments" })
+        {
+            try
+            {
+                await using var command = data.CreateCommand($"select row_to_json(t)::text from {_schema}.{table} t");
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync()) lines.Add($"{table}: {reader.GetString(0)}");
+            }
+            catch (Npgsql.PostgresException e)
+            {
+                lines.Add($"{table}: {e.MessageText}");
+            }
+        }
+        return string.Join("; ", lines);
+    }
+
     [Fact]
     public async Task Sync_RunsOncePerInterval_OnOneNode_AndMovesWhenThatNodeStops()
     {
