@@ -103,8 +103,10 @@ public sealed class AwsMigrationGuideTests(AppFixture fixture) : IntegrationCont
         var second = (await Host.SyncNow(id))["last_report"]!;
         second["synced"].Int().ShouldBe(1);
         second["unchanged"].Int().ShouldBe(2);
-        // Change detection came from the listing: only the changed secret's versions were looked at.
-        _asm.Calls("ListSecretVersionIds").ShouldBe(1);
+        // Change detection came from the listing; the changed secret's new value came in one batch read.
+        _asm.Calls("BatchGetSecretValue").ShouldBe(1);
+        _asm.Calls("ListSecretVersionIds").ShouldBe(0);
+        _asm.Calls("GetSecretValue").ShouldBe(0);
         (await Host.GetJson("/v1/secrets/external/aws/billing/database"))["data"]!["password"].Str().ShouldBe("aws-db-2");
 
         // A dashboard polling status does not pay one ASM call per poll.
