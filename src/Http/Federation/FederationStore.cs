@@ -91,7 +91,11 @@ public sealed class FederationStore(IDocumentStore store, TimeProvider clock, IS
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession(tenant);
-            session.Events.Append(id, events);
+            // Optimistic on the stream version, not a blind append: the inline status and conflict documents are
+            // folded from what this session read, so two appends committing side by side (a sync run and a
+            // write-through, two write-throughs) would otherwise leave one of them out of the documents.
+            var stream = await session.Events.FetchForWriting<FederationBackend>(id, ct);
+            stream.AppendMany(events);
             if (messages is { Count: > 0 })
             {
                 var outbox = new Wolverine.Marten.MartenOutbox(services.GetRequiredService<Wolverine.Runtime.IWolverineRuntime>(), session);
@@ -104,8 +108,8 @@ public sealed class FederationStore(IDocumentStore store, TimeProvider clock, IS
             }
             catch (Exception e) when (ConcurrencyConflicts.IsConflict(e) && attempt < MaxAttempts)
             {
-                // A sync run and a request (POST …/sync, a status check) appended at the same moment: these facts
-                // do not depend on the stream's state, so appending again at the next version is right.
+                // Another append won the race: these facts do not depend on the stream's state, so appending them
+                // again at the next version is right.
             }
         }
     }

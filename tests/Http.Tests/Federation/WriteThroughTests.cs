@@ -87,6 +87,18 @@ public sealed class WriteThroughTests(AppFixture fixture) : IntegrationContext(f
     }
 
     [Fact]
+    public async Task ManyWritesAtOnce_AreEachDelivered_AndEachCounted()
+    {
+        // Deliveries run four at a time and append to the backend's stream side by side: none may be lost from the status.
+        var id = await Configure();
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Host.Put($"{_prefix}/apps/burst{i}", JsonSerializer.Serialize(new { data = new { password = $"b{i}" } }))));
+
+        var status = await Host.WaitForStatus(id, s => s["write_through"]!["delivered"].Int() >= 12, TimeSpan.FromSeconds(60));
+        status["write_through"]!["delivered"].Int().ShouldBe(12);
+        for (var i = 0; i < 12; i++) Remote($"apps/burst{i}").ShouldBe($"b{i}");
+    }
+
+    [Fact]
     public async Task BackendDown_TheWriteSucceedsLocally_AndIsDeliveredWhenTheBackendIsBack()
     {
         var id = await Configure();
