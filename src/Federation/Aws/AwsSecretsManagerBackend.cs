@@ -147,7 +147,7 @@ public sealed class AwsSecretsManagerBackend : IFederationBackend, IBatchReading
     public async Task<IReadOnlyList<RemoteSecret>> ReadVersionsAsync(string name, CancellationToken ct)
     {
         if (_versionsDenied) return await CurrentOnlyAsync(name, ct);
-        var versions = new List<(string Id, DateTimeOffset? Created)>();
+        var versions = new List<(string Id, DateTimeOffset? Created, bool Current)>();
         string? next = null;
         try
         {
@@ -157,7 +157,9 @@ public sealed class AwsSecretsManagerBackend : IFederationBackend, IBatchReading
                 if (next is not null) input["NextToken"] = next;
                 var page = await CallAsync("ListSecretVersionIds", name, input, ct);
                 foreach (var v in page.GetProperty("Versions").EnumerateArray())
-                    versions.Add((v.GetProperty("VersionId").GetString()!, Epoch(v, "CreatedDate")));
+                    versions.Add((v.GetProperty("VersionId").GetString()!, Epoch(v, "CreatedDate"),
+                        v.TryGetProperty("VersionStages", out var stages) && stages.ValueKind == JsonValueKind.Array
+                        && stages.EnumerateArray().Any(s => s.GetString() == "AWSCURRENT")));
                 next = page.TryGetProperty("NextToken", out var token) && token.ValueKind == JsonValueKind.String ? token.GetString() : null;
             }
             while (next is not null);
@@ -175,7 +177,8 @@ public sealed class AwsSecretsManagerBackend : IFederationBackend, IBatchReading
 
         var tags = await TagsOfAsync(name, ct);
         var result = new List<RemoteSecret>(versions.Count);
-        foreach (var (id, created) in versions.OrderBy(v => v.Created ?? DateTimeOffset.MinValue))
+        // Oldest first, and AWSCURRENT last whatever its date says: two versions can share a creation time.
+        foreach (var (id, created, _) in versions.OrderBy(v => v.Current).ThenBy(v => v.Created ?? DateTimeOffset.MinValue))
         {
             try
             {

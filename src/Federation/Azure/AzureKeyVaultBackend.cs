@@ -107,6 +107,21 @@ public sealed class AzureKeyVaultBackend : IFederationBackend
         {
             return [];
         }
+        if (versions is [.., var previous, var newest] && previous.CreatedOn == newest.CreatedOn)
+        {
+            // Creation times have one-second resolution: two versions written in the same second are ordered only by
+            // asking which one is current (sync and write-through compare the newest version id with their baseline).
+            try
+            {
+                var current = (await Call("read current", ct, async () => (await client.GetSecretAsync(azureName, cancellationToken: ct)).Value)).Properties.Version;
+                var index = versions.FindIndex(v => v.Version == current);
+                if (index >= 0) versions = [.. versions.Where((_, i) => i != index), versions[index]];
+            }
+            catch (Exception e) when (e is SecretMissing or SecretDisabled)
+            {
+                // No readable current version: the creation order stands.
+            }
+        }
         var result = new List<RemoteSecret>(versions.Count);
         foreach (var version in versions)
         {

@@ -111,6 +111,25 @@ public sealed class AzureKeyVaultBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Versions_written_in_the_same_second_end_with_the_current_one()
+    {
+        // Version ids are random, so with equal creation times half of these pairs would sort the wrong way round.
+        var t = DateTimeOffset.UtcNow.AddMinutes(-5);
+        for (var i = 0; i < 8; i++)
+        {
+            _h.Fake.Seed($"same-second-{i}", "older", created: t);
+            _h.Fake.Seed($"same-second-{i}", "current", created: t);
+        }
+        using var backend = _h.Backend();
+
+        for (var i = 0; i < 8; i++)
+        {
+            var versions = await backend.ReadVersionsAsync($"same-second-{i}", Ct);
+            versions.Select(v => v.Text()).ShouldBe(["older", "current"]);
+        }
+    }
+
+    [Fact]
     public async Task A_disabled_current_version_reads_as_disabled_without_a_value()
     {
         _h.Fake.Seed("paused", "one", created: DateTimeOffset.UtcNow.AddHours(-1));
