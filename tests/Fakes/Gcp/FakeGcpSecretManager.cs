@@ -117,6 +117,16 @@ public sealed partial class FakeGcpSecretManager : IAsyncDisposable
     public void Seed(string secretId, params string[] versions) =>
         Seed(secretId, null, [.. versions.Select(v => System.Text.Encoding.UTF8.GetBytes(v))]);
 
+    /// <summary>Adds the next version to a secret (creating it), as a direct <c>addVersion</c> in GCP would.</summary>
+    public void AddVersion(string secretId, string value)
+    {
+        lock (_lock)
+        {
+            if (!_secrets.TryGetValue(secretId, out var secret)) _secrets[secretId] = secret = new FakeSecret(secretId, NextTime(), []);
+            AddVersion(secret, System.Text.Encoding.UTF8.GetBytes(value), clientChecksum: false);
+        }
+    }
+
     /// <summary>ENABLED, DISABLED or DESTROYED (destroying drops the data).</summary>
     public void SetVersionState(string secretId, int version, string state)
     {
