@@ -109,21 +109,32 @@ public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, Backen
                     Route(SyncDecision.Decide(candidate.Remote.ChangeMarker, state, excluded, backend.Settings.ConflictResolution), pending);
             }
         }
-        await ReadAheadAsync(adapter, undecided, run, ct);
-        foreach (var pending in undecided)
+        // Undecided paths a batch at a time, importing what changed right away: values read ahead are not held for the
+        // whole run.
+        foreach (var chunk in undecided.Chunk(ImportBatch))
         {
-            if (pending.Versions is not { } versions) continue;
-            if (versions.Count == 0) { run.Skip(pending.Candidate.Remote.Name, pending.Candidate.Path, "gone: the backend no longer holds it"); continue; }
-            var changed = SyncDecision.RemoteChangedByVersion(versions[^1], pending.State!);
-            pending.ValueChanged = changed is null && await ValueDiffersAsync(tenant, pending, ct);
-            var outcome = SyncDecision.Decide(changed ?? pending.ValueChanged, pending.State, false, backend.Settings.ConflictResolution);
-            if (outcome.Action == SyncAction.Unchanged) run.CaughtUp(pending, versions[^1].RemoteVersion, clock.GetUtcNow());
-            else Route(outcome, pending);
+            await ReadAheadAsync(adapter, chunk, run, ct);
+            var changedNow = new List<Pending>();
+            foreach (var pending in chunk)
+            {
+                if (pending.Versions is not { } versions) continue;
+                if (versions.Count == 0) { run.Skip(pending.Candidate.Remote.Name, pending.Candidate.Path, "gone: the backend no longer holds it"); continue; }
+                var changed = SyncDecision.RemoteChangedByVersion(versions[^1], pending.State!);
+                pending.ValueChanged = changed is null && await ValueDiffersAsync(tenant, pending, ct);
+                var outcome = SyncDecision.Decide(changed ?? pending.ValueChanged, pending.State, false, backend.Settings.ConflictResolution);
+                if (outcome.Action == SyncAction.Unchanged) run.CaughtUp(pending, versions[^1].RemoteVersion, clock.GetUtcNow());
+                else if (outcome.Action == SyncAction.Import) { pending.Conflict = outcome.Conflict; changedNow.Add(pending); }
+                else Route(outcome, pending);
+            }
+            await ImportBatchAsync([.. changedNow]);
         }
 
         // 3. Read and import what changed, in batches of one transaction each.
-        foreach (var batch in imports.Chunk(ImportBatch))
+        foreach (var batch in imports.Chunk(ImportBatch)) await ImportBatchAsync(batch);
+
+        async Task ImportBatchAsync(Pending[] batch)
         {
+            if (batch.Length == 0) return;
             if (adapter is IBatchReadingBackend many) await ReadCurrentValuesAsync(many, batch, ct);
             var items = new List<(SecretStore.Import Import, Pending Pending)>();
             foreach (var pending in batch)
@@ -166,7 +177,7 @@ public sealed class SyncRunner(IDocumentStore store, SecretStore secrets, Backen
     }
 
     /// <summary>Reads the versions of the undecided paths, a few at a time; a secret that cannot be read is an error of the run, not its end.</summary>
-    private async Task ReadAheadAsync(IFederationBackend adapter, List<Pending> undecided, Run run, CancellationToken ct)
+    private async Task ReadAheadAsync(IFederationBackend adapter, Pending[] undecided, Run run, CancellationToken ct)
     {
         var failures = new System.Collections.Concurrent.ConcurrentBag<(Pending Pending, FederationBackendException Error)>();
         await Parallel.ForEachAsync(undecided, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = ct }, async (pending, c) =>
