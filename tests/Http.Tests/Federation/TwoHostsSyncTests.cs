@@ -12,10 +12,11 @@ namespace ScaiVault.Http.Tests.Federation;
 
 /// <summary>
 /// Two API nodes on one database: a backend's sync runs once per interval on one node, and moves to the other when
-/// that node stops. The two nodes get a database of their own (on the same server), not only a schema: inside the
-/// whole suite, with the shared test host running on the same database, their leader once assigned two of the four
-/// sync shards and then nothing more for minutes (the cluster state printed on timeout showed it); advisory locks
-/// are per database, so this keeps the shared host's Wolverine and Marten agents out of this cluster's way.
+/// that node stops. The nodes talk to each other through Wolverine's database control queue, so unlike the shared
+/// test host they keep Wolverine's transports: with them stubbed (DisableAllExternalWolverineTransports) the
+/// leader's "start this shard" commands to the other node went nowhere, and the test passed only when the backend's
+/// shard happened to land on the leader itself. They also get a database of their own (on the same server), not
+/// only a schema, so that the shared host's leader election and agents never share advisory locks with them.
 /// </summary>
 [Collection(nameof(IntegrationCollection))]
 public sealed class TwoHostsSyncTests(AppFixture fixture) : IAsyncLifetime
@@ -39,11 +40,7 @@ public sealed class TwoHostsSyncTests(AppFixture fixture) : IAsyncLifetime
         .UseSetting("SCAIVAULT_DB", Database)
         .UseSetting("SCAIVAULT_DB_SCHEMA", _schema)
         .UseSetting("SCAIVAULT_AGENT_CHECK_MS", "2000")
-        .ConfigureServices(services =>
-        {
-            services.DisableAllExternalWolverineTransports();
-            services.AddSingleton<ScaiVault.Federation.IFederationBackendFactory>(fixture.MemoryBackends);
-        }));
+        .ConfigureServices(services => services.AddSingleton<ScaiVault.Federation.IFederationBackendFactory>(fixture.MemoryBackends)));
 
     public async ValueTask InitializeAsync()
     {
@@ -101,6 +98,32 @@ public sealed class TwoHostsSyncTests(AppFixture fixture) : IAsyncLifetime
             }
         }
         return string.Join("; ", lines);
+    }
+
+    // Which node runs each sync shard, as the nodes themselves recorded on starting it.
+    private async Task<Dictionary<string, Guid>> ShardOwners(IAlbaHost host)
+    {
+        var data = host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+        await using var command = data.CreateCommand($"select id, node_id from {_schema}.wolverine_node_assignments where id like '{ScaiVault.Http.Federation.SyncAgentFamily.SchemeName}://%'");
+        await using var reader = await command.ExecuteReaderAsync();
+        var owners = new Dictionary<string, Guid>();
+        while (await reader.ReadAsync()) owners[reader.GetString(0)] = reader.GetGuid(1);
+        return owners;
+    }
+
+    [Fact]
+    public async Task Shards_AreSpreadOverBothNodes()
+    {
+        // The leader starts its own shards locally but the other node's through the control queue: both must work.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        var owners = await ShardOwners(_hosts[0]);
+        while (owners.Count < ScaiVault.Http.Federation.SyncAgentFamily.Shards || owners.Values.Distinct().Count() < 2)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException(await ClusterState(_hosts[0]));
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+            owners = await ShardOwners(_hosts[0]);
+        }
+        owners.Values.Distinct().Order().ShouldBe(_hosts.Select(h => h.Services.GetRequiredService<Wolverine.Runtime.IWolverineRuntime>().Options.UniqueNodeId).Order());
     }
 
     [Fact]
