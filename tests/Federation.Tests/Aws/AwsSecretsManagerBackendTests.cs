@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using ScaiVault.Domain.Secrets;
 using ScaiVault.Federation.Aws;
 using static ScaiVault.Federation.Tests.Aws.AsmTestBed;
@@ -93,6 +94,46 @@ public sealed class AwsSecretsManagerBackendTests
         read!.Tags.ShouldBe(["k=v"]);
         bed.Fake.Calls("DescribeSecret").ShouldBe(0);
         bed.Fake.Calls("GetSecretValue").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task SyncRead_LongAfterItsListing_KeepsTheListingsTags_WhileAProxyReadDescribesAgain()
+    {
+        // A sync capped at 20 calls/s reads its last secrets many minutes after listing them.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));
+        await using var bed = await StartAsync(time: time);
+        bed.Fake.Seed("prod/a", "1", tags: new Dictionary<string, string> { ["k"] = "v" });
+        bed.Fake.Seed("prod/b", "2", tags: new Dictionary<string, string> { ["k"] = "w" });
+        await ListAll(bed.Backend, "prod/");
+        time.Advance(TimeSpan.FromMinutes(10));
+
+        var synced = await bed.Backend.ReadVersionsAsync("prod/a", Ct);
+        bed.Fake.Calls("DescribeSecret").ShouldBe(0);
+        var proxied = await bed.Backend.ReadAsync("prod/b", Ct);
+
+        synced.Single().Tags.ShouldBe(["k=v"]);
+        proxied!.Tags.ShouldBe(["k=w"]);
+        bed.Fake.Calls("DescribeSecret").ShouldBe(1);   // the proxy read: 10-minute-old tags are too old for it
+    }
+
+    [Fact]
+    public async Task SyncRead_AfterTheNextListingRound_DoesNotTrustTagsOfAnEarlierRound()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));
+        await using var bed = await StartAsync(time: time);
+        bed.Fake.Seed("prod/a", "1", tags: new Dictionary<string, string> { ["k"] = "v" });
+        bed.Fake.Seed("other/x", "2");
+        await ListAll(bed.Backend, "prod/");
+        await bed.Backend.ReadVersionsAsync("prod/a", Ct);
+        bed.Fake.SetTags("prod/a", new Dictionary<string, string> { ["k"] = "changed" });
+        time.Advance(TimeSpan.FromMinutes(10));
+
+        // The next sync lists a prefix that no longer holds prod/a's entry, then reads prod/a (an exact mapping rule).
+        await ListAll(bed.Backend, "other/");
+        var read = await bed.Backend.ReadVersionsAsync("prod/a", Ct);
+
+        read.Single().Tags.ShouldBe(["k=changed"]);
+        bed.Fake.Calls("DescribeSecret").ShouldBe(1);
     }
 
     [Fact]
