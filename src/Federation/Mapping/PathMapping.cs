@@ -55,6 +55,38 @@ public sealed class PathMapping
         return (null, null, "unmapped");
     }
 
+    /// <summary>
+    /// True when a rule proxies the whole subtree a listing prefix (ending in '/', or empty) lies in: its pattern ends
+    /// in <c>**</c> and starts the prefix. Every ScaiVault path under the prefix is then this backend's.
+    /// </summary>
+    public bool HoldsSubtree(string listingPrefix) =>
+        _rules.Any(r => r.Pattern.HasGlob && r.Pattern.Suffix.Length == 0 && listingPrefix.StartsWith(r.Pattern.Prefix, StringComparison.Ordinal));
+
+    /// <summary>
+    /// The backend prefixes whose names can map to ScaiVault paths under a listing prefix, one per rule that can hold
+    /// such a path, without prefixes another one already covers. Listed names still go through <see cref="ToScaiVault"/>.
+    /// </summary>
+    public IReadOnlyList<string> BackendPrefixesUnder(string listingPrefix)
+    {
+        var prefixes = new List<string>();
+        foreach (var rule in _rules)
+        {
+            var pattern = rule.Pattern;
+            if (pattern.HasGlob && listingPrefix.StartsWith(pattern.Prefix, StringComparison.Ordinal))
+                prefixes.Add(rule.Template.Prefix + listingPrefix[pattern.Prefix.Length..]);
+            else if (pattern.Prefix.StartsWith(listingPrefix, StringComparison.Ordinal))
+                prefixes.Add(rule.Template.Prefix);
+        }
+        return [.. prefixes.Distinct(StringComparer.Ordinal)
+            .Where(p => !prefixes.Any(other => other.Length < p.Length && p.StartsWith(other, StringComparison.Ordinal)))];
+    }
+
+    /// <summary>The ScaiVault patterns of the rules that can hold paths under a listing prefix.</summary>
+    public IEnumerable<string> PatternsUnder(string listingPrefix) => _rules
+        .Where(r => r.Pattern.Prefix.StartsWith(listingPrefix, StringComparison.Ordinal)
+                    || (r.Pattern.HasGlob && listingPrefix.StartsWith(r.Pattern.Prefix, StringComparison.Ordinal)))
+        .Select(r => r.Source.Pattern);
+
     /// <summary>What a sync lists: per rule, the backend prefix before <c>**</c>, or the exact name of a rule without one.</summary>
     public IReadOnlyList<(MappingRule Rule, string Prefix, bool Exact)> SyncSources() =>
         [.. _rules.Select(r => (r.Source, r.Template.Prefix, !r.Template.HasGlob))];

@@ -47,6 +47,24 @@ public sealed class FederationRoutes(IServiceProvider services, FederationOption
     }
 
     /// <summary>
+    /// The proxy-mode backend that answers a listing of this prefix (first configured): one that proxies the whole
+    /// subtree the prefix lies in, so that the listing shows what reads under it return. Null: the listing is local.
+    /// </summary>
+    public async Task<(FederationBackend Backend, PathMapping Mapping)?> ProxyListingForAsync(string tenant, string listingPrefix, CancellationToken ct)
+    {
+        foreach (var (backend, mapping) in await BackendsAsync(tenant, ct))
+            if (backend.Settings.Mode == FederationMode.Proxy && mapping.HoldsSubtree(listingPrefix))
+                return (backend, mapping);
+        return null;
+    }
+
+    /// <summary>Proxied patterns that hold paths under a listing prefix which a local listing cannot show.</summary>
+    public async Task<IReadOnlyList<(string BackendId, string Pattern)>> ProxiedUnderAsync(string tenant, string listingPrefix, CancellationToken ct) =>
+        [.. (await BackendsAsync(tenant, ct))
+            .Where(b => b.Backend.Settings.Mode == FederationMode.Proxy)
+            .SelectMany(b => b.Mapping.PatternsUnder(listingPrefix).Select(pattern => (b.Backend.Id, pattern)))];
+
+    /// <summary>
     /// The sync-mode backend with write-through on that a local write to this path goes to, or null. The first configured
     /// backend whose mapping covers the path decides, as it does for sync: one path, one source.
     /// </summary>

@@ -24,6 +24,7 @@ public static class FederationSetup
         services.AddSingleton<BackendAdapters>();
         services.AddSingleton<BackendChecks>();
         services.AddSingleton<ProxyRead>();
+        services.AddSingleton<ProxyListing>();
         services.AddSingleton<SyncRunner>();
         services.AddSingleton<ConflictResolver>();
         services.AddSingleton<WriteThroughDelivery>();

@@ -112,4 +112,30 @@ public sealed class PathMappingTests
         System.Text.Encoding.UTF8.GetString(value.Bytes).ShouldBe("s3cret");
         transform.Apply(new RemoteSecretValue(Domain.Secrets.SecretType.Json, """{"user":"u"}"""u8.ToArray())).Error.ShouldNotBeNull().ShouldNotContain("u\"");
     }
+    [Fact]
+    public void Listing_InsideAGlobSubtree_ListsTheMatchingBackendPrefix()
+    {
+        var mapping = Parse("""{"external/vault/special/**": "kv/data/other/**", "external/vault/**": "kv/data/**", "ext/db": "kv/data/db"}""");
+        mapping.HoldsSubtree("external/vault/").ShouldBeTrue();
+        mapping.HoldsSubtree("external/vault/apps/").ShouldBeTrue();
+        mapping.HoldsSubtree("external/").ShouldBeFalse();
+        mapping.HoldsSubtree("ext/").ShouldBeFalse();   // an exact rule holds one path, not a subtree
+
+        mapping.BackendPrefixesUnder("external/vault/apps/").ShouldBe(["kv/data/apps/"]);
+        // Both rules can hold paths under external/vault/: kv/data/ covers kv/data/other/.
+        mapping.BackendPrefixesUnder("external/vault/").ShouldBe(["kv/data/"]);
+        mapping.BackendPrefixesUnder("external/vault/special/").ShouldBe(["kv/data/other/", "kv/data/special/"]);
+        mapping.BackendPrefixesUnder("other/").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Listing_AboveRules_NamesTheirPatterns()
+    {
+        var mapping = Parse("""{"external/vault/**": "kv/data/**", "ext/db": "kv/data/db", "apps/**/db": "kv/data/**/db"}""");
+        mapping.PatternsUnder("").ShouldBe(["external/vault/**", "ext/db", "apps/**/db"]);
+        mapping.PatternsUnder("external/").ShouldBe(["external/vault/**"]);
+        mapping.PatternsUnder("apps/billing/").ShouldBe(["apps/**/db"]);   // partly proxied: only the db leaves
+        mapping.HoldsSubtree("apps/billing/").ShouldBeFalse();
+        mapping.PatternsUnder("internal/").ShouldBeEmpty();
+    }
 }

@@ -80,7 +80,8 @@ public sealed class ListSecretsTests(AppFixture fixture) : IntegrationContext(fi
     public async Task List_EmptyStore_AnswersAnEmptyPage()
     {
         var list = await Host.GetJson("/v1/secrets");
-        Assert.Equal(["prefix", "secrets", "next_cursor"], list.Keys());
+        Assert.Equal(["prefix", "secrets", "proxied", "next_cursor"], list.Keys());
+        Assert.Empty(list["proxied"]!.AsArray());
         Assert.Empty(list["secrets"]!.AsArray());
         Assert.Null(list["next_cursor"]);
     }

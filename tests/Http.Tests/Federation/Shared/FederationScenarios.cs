@@ -41,14 +41,16 @@ public sealed class FederationScenarios(AppFixture fixture) : IntegrationContext
     [MemberData(nameof(StoreUnderTest.All), MemberType = typeof(StoreUnderTest))]
     public async Task Proxy_ReadsLive_StoresNothing_RefusesWrites_And5xxWhenDown(string type)
     {
-        var (store, _) = await Configure(type, "proxy", seed: s => s.Put("apps/db", "one"));
+        var (store, _) = await Configure(type, "proxy", seed: s => { s.Put("apps/db", "one"); s.Put("web/key", "k"); });
         await using var _ = store;
 
         (await Local("apps/db"))["data"]!["v"].Str().ShouldBe("one");
         store.Put("apps/db", "two");
         (await Local("apps/db"))["data"]!["v"].Str().ShouldBe("two");   // live, not cached
         await Host.CallExpectingError("PUT", $"/v1/secrets/{_prefix}/apps/db", """{"data": {"v": "local"}}""", 409, "federation_proxy_read_only");
-        (await Host.GetJson($"/v1/secrets?prefix={_prefix}/"))["secrets"]!.AsArray().ShouldBeEmpty();   // nothing stored
+        // Listed live inside the subtree, through the adapter's listing of a nested prefix; nothing stored locally.
+        (await Host.GetJson($"/v1/secrets?prefix={_prefix}/apps"))["secrets"]!.AsArray().Select(e => e!["path"].Str()).ShouldBe([$"{_prefix}/apps/db"]);
+        (await Host.GetJson("/v1/secrets?prefix=external"))["secrets"]!.AsArray().ShouldBeEmpty();
 
         store.Down();
         var down = await Host.Call("GET", $"/v1/secrets/{_prefix}/apps/db", status: 503);

@@ -2,6 +2,7 @@
 #pragma warning disable
 using Microsoft.AspNetCore.Routing;
 using ScaiVault.Http.Auth;
+using ScaiVault.Http.Federation;
 using ScaiVault.Http.Secrets;
 using System;
 using System.Linq;
@@ -15,12 +16,16 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly ScaiVault.Http.Auth.PathAccess _pathAccess;
+        private readonly ScaiVault.Http.Federation.FederationRoutes _federationRoutes;
+        private readonly ScaiVault.Http.Federation.ProxyListing _proxyListing;
         private readonly ScaiVault.Http.Secrets.SecretStore _secretStore;
 
-        public GET_v1_secrets(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, ScaiVault.Http.Auth.PathAccess pathAccess, ScaiVault.Http.Secrets.SecretStore secretStore) : base(wolverineHttpOptions)
+        public GET_v1_secrets(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, ScaiVault.Http.Auth.PathAccess pathAccess, ScaiVault.Http.Federation.FederationRoutes federationRoutes, ScaiVault.Http.Federation.ProxyListing proxyListing, ScaiVault.Http.Secrets.SecretStore secretStore) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _pathAccess = pathAccess;
+            _federationRoutes = federationRoutes;
+            _proxyListing = proxyListing;
             _secretStore = secretStore;
         }
 
@@ -29,7 +34,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "ScaiVault.Http.Secrets.ListSecretsEndpoint").SetTag("http.route", "/v1/secrets").SetTag("http.request.method", "GET");
             
             // The actual HTTP request handler execution
-            var result = await ScaiVault.Http.Secrets.ListSecretsEndpoint.Get(httpContext, httpContext.User, _secretStore, _pathAccess).ConfigureAwait(false);
+            var result = await ScaiVault.Http.Secrets.ListSecretsEndpoint.Get(httpContext, httpContext.User, _secretStore, _pathAccess, _federationRoutes, _proxyListing).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
