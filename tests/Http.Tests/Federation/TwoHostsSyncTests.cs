@@ -1,10 +1,8 @@
 using System.Text.Json.Nodes;
 using Alba;
-using JasperFx.CommandLine;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Shouldly;
-using Wolverine;
 using ScaiVault.Http.Tests.Infrastructure;
 using ScaiVault.Http.Tests.Secrets;
 
@@ -66,18 +64,23 @@ public sealed class TwoHostsSyncTests(AppFixture fixture) : IAsyncLifetime
 
     private static string NodeOf(JsonNode started) => started["summary"].Str().Split("node ")[1];
 
-    private async Task<JsonNode[]> WaitForRuns(IAlbaHost host, string id, Func<JsonNode[], bool> done, TimeSpan timeout)
+    private Task<JsonNode[]> WaitForRuns(IAlbaHost host, string id, Func<JsonNode[], bool> done, TimeSpan timeout) =>
+        WaitFor(host, () => Runs(host, id), done, runs => $"runs seen: {string.Join(", ", runs.Select(r => r.ToJsonString()))}", timeout);
+
+    // Polls until done; on timeout the exception says what was last seen and the cluster state.
+    private async Task<T> WaitFor<T>(IAlbaHost host, Func<Task<T>> probe, Func<T, bool> done, Func<T, string> describe, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var runs = await Runs(host, id);
-            if (done(runs)) return runs;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"runs seen: {string.Join(", ", runs.Select(r => r.ToJsonString()))}; {await ClusterState(host)}");
-            await Task.Delay(250);
+            var seen = await probe();
+            if (done(seen)) return seen;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{describe(seen)}; {await ClusterState(host)}");
+            await Task.Delay(250, TestContext.Current.CancellationToken);
         }
     }
+
+    private static Guid NodeId(IAlbaHost host) => host.Services.GetRequiredService<Wolverine.Runtime.IWolverineRuntime>().Options.UniqueNodeId;
 
     // When no run shows up, what Wolverine's leader saw: the nodes and which agents it assigned to them.
     private async Task<string> ClusterState(IAlbaHost host)
@@ -115,15 +118,10 @@ public sealed class TwoHostsSyncTests(AppFixture fixture) : IAsyncLifetime
     public async Task Shards_AreSpreadOverBothNodes()
     {
         // The leader starts its own shards locally but the other node's through the control queue: both must work.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        var owners = await ShardOwners(_hosts[0]);
-        while (owners.Count < ScaiVault.Http.Federation.SyncAgentFamily.Shards || owners.Values.Distinct().Count() < 2)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(await ClusterState(_hosts[0]));
-            await Task.Delay(250, TestContext.Current.CancellationToken);
-            owners = await ShardOwners(_hosts[0]);
-        }
-        owners.Values.Distinct().Order().ShouldBe(_hosts.Select(h => h.Services.GetRequiredService<Wolverine.Runtime.IWolverineRuntime>().Options.UniqueNodeId).Order());
+        var owners = await WaitFor(_hosts[0], () => ShardOwners(_hosts[0]),
+            o => o.Count == ScaiVault.Http.Federation.SyncAgentFamily.Shards && o.Values.Distinct().Count() == 2,
+            o => $"shard owners: {string.Join(", ", o.Select(p => $"{p.Key}={p.Value}"))}", TimeSpan.FromSeconds(120));
+        owners.Values.Distinct().Order().ShouldBe(_hosts.Select(NodeId).Order());
     }
 
     [Fact]
@@ -140,11 +138,11 @@ public sealed class TwoHostsSyncTests(AppFixture fixture) : IAsyncLifetime
         runs.Select(NodeOf).Distinct().ShouldBe([node]);
 
         // Stop the node that runs it; a later run happens on the survivor.
-        var owner = _hosts.Single(h => h.Services.GetRequiredService<Wolverine.Runtime.IWolverineRuntime>().Options.UniqueNodeId.ToString("N")[..12] == node);
+        var owner = _hosts.Single(h => NodeId(h).ToString("N")[..12] == node);
         var survivor = _hosts.Single(h => h != owner);
         _hosts.Remove(owner);
         await owner.DisposeAsync();
         var moved = await WaitForRuns(survivor, id, r => r.Length > 0 && NodeOf(r[^1]) != node, TimeSpan.FromSeconds(240));
-        NodeOf(moved[^1]).ShouldBe(survivor.Services.GetRequiredService<Wolverine.Runtime.IWolverineRuntime>().Options.UniqueNodeId.ToString("N")[..12]);
+        NodeOf(moved[^1]).ShouldBe(NodeId(survivor).ToString("N")[..12]);
     }
 }
